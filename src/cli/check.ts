@@ -1,0 +1,49 @@
+/** `roundtrip check`: validates and matches only; prints the exceptions; writes nothing. */
+import type { CommandModule } from 'yargs';
+import { readLedgers } from '../load/read.js';
+import { matchTransfers } from '../match/match.js';
+import { formatAmount } from '../money/amount.js';
+import { source } from '../model.js';
+import { textTable, withThousands } from './text.js';
+import { withLedgers } from './options.js';
+
+export interface CheckArgs {
+  ledgers: string;
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check',
+  describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
+  builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not') as never,
+  handler: async (args) => {
+    const ledgers = await readLedgers(args.ledgers);
+    const matched = matchTransfers(ledgers);
+    const counts = { yes: 0, no: 0, external: 0 };
+    for (const t of matched.transfers) counts[t.matched]++;
+    const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));
+    const out: string[] = [
+      `${ledgers.files.length} ledger files, ${ledgers.companies.length} companies, ${ledgers.rows.length} rows, currency ${ledgers.currency || '(none)'}`,
+      `${matched.transfers.length} transfers: ${counts.yes} matched pairs, ${counts.no} unmatched sides, ${counts.external} with external parties`,
+    ];
+    const exceptions = [...matched.exceptions].sort((x, y) => (x.company < y.company ? -1 : x.company > y.company ? 1 : x.row.ts - y.row.ts || x.row.seq - y.row.seq));
+    if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
+    else {
+      out.push(`${exceptions.length} exceptions (unfunded outflows are found by tracing: see roundtrip run):`);
+      out.push(
+        textTable(
+          [
+            { title: 'code', align: 'left' },
+            { title: 'company', align: 'left' },
+            { title: 'id', align: 'left' },
+            { title: 'date', align: 'left' },
+            { title: 'amount', align: 'right' },
+            { title: 'detail', align: 'left' },
+            { title: 'source', align: 'left' },
+          ],
+          exceptions.map((e) => [e.code, e.company, e.id, e.row.date, money(e.amount), e.detail, source(e.row)]),
+        ),
+      );
+    }
+    process.stdout.write(out.join('\n'));
+  },
+};

@@ -1,0 +1,7 @@
+/** Every command of the tool, registered explicitly in main.ts. */
+import type { CommandModule } from 'yargs';
+import { checkCommand } from './check.js';
+import { runCommand } from './run.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [runCommand, checkCommand];

@@ -1,0 +1,36 @@
+/** Options shared by several commands, defined once. */
+import type { Argv } from 'yargs';
+import { usageError } from '../errors.js';
+import { METHODS, type Method, isMethod } from '../trace/methods.js';
+
+export function withLedgers<T>(y: Argv<T>) {
+  return y.option('ledgers', { type: 'string', default: 'ledgers', describe: 'folder of ledger CSV files (one or more per company)', requiresArg: true });
+}
+
+export function withPeriods<T>(y: Argv<T>) {
+  return y.option('period', {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: 'YYYY-MM, YYYY or YYYY-MM..YYYY-MM (one folder a month); repeatable',
+    requiresArg: true,
+  });
+}
+
+export function withMethod<T>(y: Argv<T>) {
+  return y
+    .option('method', { type: 'string', default: 'pro-rata', choices: METHODS as unknown as string[], describe: 'which money an outflow takes (SPEC §3.4)', requiresArg: true })
+    .option('earmark', { type: 'boolean', default: true, describe: 'draw deal-tagged outflows from that deal\'s stakes first (--no-earmark to turn off)' });
+}
+
+export function methodOf(value: unknown): Method {
+  const text = String(value);
+  if (!isMethod(text)) throw usageError(`--method ${JSON.stringify(text)} is not a method (expected one of ${METHODS.join(', ')})`);
+  return text;
+}
+
+/** yargs gives a string or an array for a repeated option; always a list of strings here. */
+export function listOf(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -1,0 +1,68 @@
+/** `roundtrip run`: the monthly batch. Reads, reconciles, checks, writes, prints a summary. */
+import type { CommandModule } from 'yargs';
+import { readLedgers } from '../load/read.js';
+import { formatAmount, percent } from '../money/amount.js';
+import { reconcileLedgers, reportFolders } from '../pipeline.js';
+import { parsePeriods } from '../report/period.js';
+import { writeFolders } from '../write/atomic.js';
+import { listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { textTable, withThousands } from './text.js';
+
+export interface RunArgs {
+  ledgers: string;
+  out: string;
+  period: string[];
+  method: string;
+  earmark: boolean;
+  bom: boolean;
+  quiet: boolean;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'reconcile the ledgers and write the reports (summary, revenue, circular, exceptions, manifest)',
+  builder: (y) =>
+    withMethod(withPeriods(withLedgers(y)))
+      .option('out', { type: 'string', default: 'reports', describe: 'output folder; one sub-folder per period', requiresArg: true })
+      .option('bom', { type: 'boolean', default: true, describe: 'start each CSV with a UTF-8 BOM (--no-bom to drop it)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+      .example('$0 run', 'reconcile ledgers/ into reports/all/')
+      .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case') as never,
+  handler: async (args) => {
+    const method = methodOf(args.method);
+    const periods = parsePeriods(listOf(args.period));
+    const ledgers = await readLedgers(args.ledgers);
+    const rec = reconcileLedgers(ledgers, { method, earmark: args.earmark });
+    const { reports, folders } = reportFolders(rec, periods, { bom: args.bom });
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    try {
+      await writeFolders(args.out, folders, { signal: controller.signal });
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
+    if (args.quiet) return;
+    const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));
+    const lines: string[] = [];
+    for (const report of reports) {
+      lines.push(
+        `${args.out.replace(/\/+$/, '')}/${report.period}/  (${method}, earmarks ${args.earmark ? 'on' : 'off'}, ${ledgers.currency || 'no currency'}; ${report.revenue.length} revenue rows, ${report.exceptions.length} exceptions)`,
+      );
+      lines.push(
+        textTable(
+          [
+            { title: 'company', align: 'left' },
+            { title: 'category', align: 'left' },
+            { title: 'booked', align: 'right' },
+            { title: 'circular', align: 'right' },
+            { title: 'circular %', align: 'right' },
+            { title: 'disputed', align: 'right' },
+          ],
+          report.summary.map((s) => [s.company, s.category, money(s.booked), money(s.circular), percent(s.circular, s.booked), money(s.disputed)]),
+        ),
+      );
+    }
+    process.stdout.write(lines.join('\n'));
+  },
+};

@@ -1,0 +1,81 @@
+/**
+ * Errors are values: every problem the tool reports carries where it happened
+ * (file, line, column) and a message. They become exit codes in one place
+ * (src/cli/main.ts, via `exitCodeOf`).
+ */
+
+/** One problem in the input, located at `file:line`. */
+export interface InputIssue {
+  /** The ledger file as the user named it (ledgers dir joined with the file name). */
+  readonly file: string;
+  /** 1-based physical line; 0 when the problem is about the file or folder as a whole. */
+  readonly line: number;
+  /** The ledger column involved, when there is one. */
+  readonly column?: string;
+  /** What is wrong, what was found and what was expected. */
+  readonly message: string;
+}
+
+export type ErrorCode = 'input' | 'usage' | 'internal' | 'io' | 'interrupted';
+
+/** The one error class of the tool; `code` decides the exit status. */
+export class RoundtripError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly InputIssue[];
+
+  constructor(code: ErrorCode, message: string, issues: readonly InputIssue[] = []) {
+    super(message);
+    this.name = 'RoundtripError';
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+/** At most this many input errors are reported, like a compiler. */
+export const MAX_REPORTED_ISSUES = 50;
+
+export function formatIssue(issue: InputIssue): string {
+  return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
+
+/** Sorts issues in file then line order (stable for equal positions). */
+export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
+  return issues
+    .map((issue, index) => ({ issue, index }))
+    .sort((x, y) =>
+      x.issue.file < y.issue.file ? -1 : x.issue.file > y.issue.file ? 1 : x.issue.line - y.issue.line || x.index - y.index,
+    )
+    .map((x) => x.issue);
+}
+
+export function inputError(issues: readonly InputIssue[]): RoundtripError {
+  const sorted = sortIssues(issues);
+  const shown = sorted.slice(0, MAX_REPORTED_ISSUES);
+  const lines = shown.map(formatIssue);
+  if (sorted.length > shown.length) lines.push(`... and ${sorted.length - shown.length} more errors (showing the first ${MAX_REPORTED_ISSUES})`);
+  return new RoundtripError('input', lines.join('\n'), shown);
+}
+
+export function usageError(message: string): RoundtripError {
+  return new RoundtripError('usage', message);
+}
+
+export function internalError(message: string): RoundtripError {
+  return new RoundtripError('internal', message);
+}
+
+/** SPEC §5: 0 done; 2 invalid input or usage; 1 internal error (including I/O faults while writing). */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof RoundtripError) {
+    switch (error.code) {
+      case 'input':
+      case 'usage':
+        return 2;
+      case 'interrupted':
+        return 130;
+      default:
+        return 1;
+    }
+  }
+  return 1;
+}

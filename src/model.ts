@@ -1,0 +1,129 @@
+/** Plain data passed between the stages of the pipeline. */
+
+export type Direction = 'in' | 'out';
+export type Kind = 'investment' | 'revenue' | 'purchase' | 'other';
+
+/** One validated ledger row. */
+export interface Row {
+  /** The company whose ledger holds the row. */
+  readonly company: string;
+  /** The ledger file's name (no folder), as cited in `source`. */
+  readonly file: string;
+  /** 1-based physical line of the record's first line. */
+  readonly line: number;
+  /**
+   * Position in (file name, line) order over the whole run. Within one
+   * company this is its row order (SPEC §1); across companies it is the
+   * cited-row order of SPEC §7.
+   */
+  readonly seq: number;
+  readonly id: string;
+  readonly date: string;
+  /** The date part, `YYYY-MM-DD`. */
+  readonly day: string;
+  /** Seconds since 0000-01-01 (a date without time is 00:00:00). */
+  readonly ts: number;
+  readonly direction: Direction;
+  readonly counterparty: string;
+  readonly kind: Kind;
+  readonly category: string;
+  /** Integer minor units. */
+  readonly amount: bigint;
+  readonly amountText: string;
+  readonly currency: string;
+  readonly ref: string;
+  readonly deal: string;
+  readonly memo: string;
+}
+
+/** One ledger file as read. */
+export interface LedgerFile {
+  readonly name: string;
+  /** The path as the user would type it (ledgers dir joined with the name). */
+  readonly path: string;
+  readonly company: string;
+  readonly sha256: string;
+  readonly rows: number;
+}
+
+export interface Ledgers {
+  /** Company ids, sorted. */
+  readonly companies: readonly string[];
+  readonly files: readonly LedgerFile[];
+  /** Every row in seq order. */
+  readonly rows: readonly Row[];
+  /** The run's currency ('' when there are no rows). */
+  readonly currency: string;
+  readonly minorDigits: number;
+}
+
+export type MatchStatus = 'yes' | 'no' | 'external';
+
+/**
+ * One movement of money (SPEC §2): both sides of an intercompany transfer,
+ * one side of an unmatched one, or a row with an external party.
+ */
+export interface Transfer {
+  /** Index in the matched transfer list (stable). */
+  readonly index: number;
+  readonly payer: string;
+  readonly payee: string;
+  readonly payerIsLedger: boolean;
+  readonly payeeIsLedger: boolean;
+  readonly payerRow: Row | null;
+  readonly payeeRow: Row | null;
+  /** The kind on the payer side: its row's, or the complement of the payee's. */
+  readonly payerKind: Kind;
+  /** The kind on the payee side: its row's, or the complement of the payer's. */
+  readonly payeeKind: Kind;
+  /** What leaves the payer. */
+  readonly a: bigint;
+  /** What arrives at the payee. */
+  readonly b: bigint;
+  /** SPEC §3.2: the payer's row where the payer recorded it, else the payee's. */
+  readonly primary: Row;
+  readonly matched: MatchStatus;
+  /** The deal that earmarks the outflow (SPEC §3.4), '' for none. */
+  readonly earmark: string;
+  /** The deal a stake created by this transfer carries (SPEC §3.1), '' for none. */
+  readonly stakeDeal: string;
+}
+
+export const EXCEPTION_CODES = [
+  'unmatched',
+  'amount_mismatch',
+  'date_mismatch',
+  'kind_mismatch',
+  'category_mismatch',
+  'unfunded',
+  'lookalike_counterparty',
+] as const;
+export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
+
+export interface Exception {
+  readonly code: ExceptionCode;
+  readonly company: string;
+  /** '' where the company recorded no row. */
+  readonly id: string;
+  /** The row the exception is reported on (its date, source and sort position). */
+  readonly row: Row;
+  readonly counterparty: string;
+  readonly amount: bigint;
+  readonly counterpartyRow: Row | null;
+  readonly detail: string;
+}
+
+export function complementKind(kind: Kind): Kind {
+  switch (kind) {
+    case 'revenue':
+      return 'purchase';
+    case 'purchase':
+      return 'revenue';
+    default:
+      return kind;
+  }
+}
+
+export function source(row: Row): string {
+  return `${row.file}:${row.line}`;
+}

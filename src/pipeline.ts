@@ -1,0 +1,88 @@
+/**
+ * The pipeline, composed: load → match → trace → report. Everything here is
+ * pure; the commands in src/cli/ do the reading and writing at the edges.
+ */
+import type { Exception, Ledgers } from './model.js';
+import { matchTransfers, type Matched } from './match/match.js';
+import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
+import { manifest } from './report/manifest.js';
+import type { Period } from './report/period.js';
+import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
+import type { Method } from './trace/methods.js';
+import { trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
+import { tableToCsv } from './write/csv.js';
+import type { FolderContent } from './write/atomic.js';
+
+export interface Reconciliation {
+  readonly ledgers: Ledgers;
+  readonly matched: Matched;
+  readonly traced: TraceResult;
+  /** Run-wide, in report order. */
+  readonly revenue: readonly RevenueLine[];
+  readonly returning: readonly Returning[];
+  readonly exceptions: readonly Exception[];
+  readonly checks: readonly CheckResult[];
+}
+
+export interface TraceChoice {
+  readonly method: Method;
+  readonly earmark: boolean;
+  readonly observe?: TraceOptions['observe'];
+}
+
+/** Traces matched ledgers by one method and checks the books (throws exit 1 if they do not balance). */
+export function reconcile(ledgers: Ledgers, matched: Matched, choice: TraceChoice): Reconciliation {
+  const traced = trace(matched.transfers, ledgers.companies, {
+    method: choice.method,
+    earmark: choice.earmark,
+    minorDigits: ledgers.minorDigits,
+    ...(choice.observe === undefined ? {} : { observe: choice.observe }),
+  });
+  const revenue = revenueLines(matched, traced);
+  const checks = checkBooks(traced, revenue, summarise(revenue), ledgers.minorDigits);
+  assertBooks(checks, 'all');
+  return { ledgers, matched, traced, revenue, returning: sortedReturning(traced), exceptions: allExceptions(matched, traced), checks };
+}
+
+export function reconcileLedgers(ledgers: Ledgers, choice: TraceChoice): Reconciliation {
+  return reconcile(ledgers, matchTransfers(ledgers), choice);
+}
+
+export interface ReportOptions {
+  readonly bom: boolean;
+}
+
+export const REPORT_FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'manifest.json'] as const;
+
+/** The report folders of a run, one per period, as file contents. */
+export function reportFolders(rec: Reconciliation, periods: readonly Period[], options: ReportOptions): { reports: PeriodReport[]; folders: FolderContent[] } {
+  const reports: PeriodReport[] = [];
+  const folders: FolderContent[] = [];
+  for (const period of periods) {
+    const report = periodReport(period, rec.revenue, rec.returning, rec.exceptions);
+    const checks = checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
+    assertBooks(checks, period.name);
+    const tables = reportTables(report, rec.ledgers.minorDigits);
+    const files = new Map<string, string>([
+      ['summary.csv', tableToCsv(tables.summary, options)],
+      ['revenue.csv', tableToCsv(tables.revenue, options)],
+      ['circular.csv', tableToCsv(tables.circular, options)],
+      ['exceptions.csv', tableToCsv(tables.exceptions, options)],
+      [
+        'manifest.json',
+        manifest({
+          ledgers: rec.ledgers,
+          report,
+          method: rec.traced.method,
+          earmark: rec.traced.earmark,
+          bom: options.bom,
+          transfers: rec.traced.order.length,
+          checks,
+        }),
+      ],
+    ]);
+    reports.push(report);
+    folders.push({ name: period.name, files });
+  }
+  return { reports, folders };
+}

@@ -1,0 +1,60 @@
+/** manifest.json: what a run read, how it traced, and what it checked. No wall-clock time. */
+import { EXCEPTION_CODES, type Ledgers } from '../model.js';
+import { formatAmount } from '../money/amount.js';
+import type { Method } from '../trace/methods.js';
+import { VERSION } from '../version.js';
+import type { CheckResult } from './check.js';
+import type { PeriodReport } from './reports.js';
+
+export interface ManifestInput {
+  readonly ledgers: Ledgers;
+  readonly report: PeriodReport;
+  readonly method: Method;
+  readonly earmark: boolean;
+  readonly bom: boolean;
+  readonly transfers: number;
+  readonly checks: readonly CheckResult[];
+}
+
+export function manifest(input: ManifestInput): string {
+  const { ledgers, report } = input;
+  const money = (m: bigint): string => formatAmount(m, ledgers.minorDigits);
+  let booked = 0n;
+  let organic = 0n;
+  let circular = 0n;
+  let disputed = 0n;
+  for (const s of report.summary) {
+    booked += s.booked;
+    organic += s.organic;
+    circular += s.circular;
+    disputed += s.disputed;
+  }
+  let returning = 0n;
+  for (const r of report.returning) returning += r.amount;
+  const exceptions = Object.fromEntries(EXCEPTION_CODES.map((code) => [code, report.exceptions.filter((e) => e.code === code).length]));
+  const document = {
+    tool: 'roundtrip',
+    version: VERSION,
+    method: input.method,
+    earmark: input.earmark,
+    bom: input.bom,
+    period: report.period,
+    currency: ledgers.currency,
+    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, sha256: f.sha256, rows: f.rows })),
+    totals: {
+      companies: ledgers.companies.length,
+      ledger_rows: ledgers.rows.length,
+      transfers_traced: input.transfers,
+      revenue_rows: report.revenue.length,
+      booked: money(booked),
+      organic: money(organic),
+      circular: money(circular),
+      disputed: money(disputed),
+      circular_rows: report.returning.length,
+      returning_all_kinds: money(returning),
+    },
+    exceptions,
+    checks: input.checks.map((c) => ({ check: c.name, result: c.passed ? 'passed' : 'failed', detail: c.detail })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

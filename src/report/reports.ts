@@ -1,0 +1,220 @@
+/**
+ * report: turns the traced figures into the rows of SPEC §4, one set per
+ * period. Pure: no I/O, no clock.
+ */
+import { EXCEPTION_CODES, type Exception, type Ledgers, type Row, type Transfer, source } from '../model.js';
+import type { Matched } from '../match/match.js';
+import { formatAmount, percent } from '../money/amount.js';
+import type { Returning, TraceResult } from '../trace/trace.js';
+import type { Period } from './period.js';
+import { table, type Table } from './table.js';
+
+/** One booked revenue row with its split (SPEC §3.2 step 5). */
+export interface RevenueLine {
+  readonly row: Row;
+  readonly transfer: Transfer;
+  readonly circular: bigint;
+  readonly organic: bigint;
+  /** The kind on the payer's row, '' where the payer is external or recorded no row. */
+  readonly payerKind: string;
+}
+
+export interface SummaryLine {
+  readonly company: string;
+  readonly category: string;
+  booked: bigint;
+  organic: bigint;
+  circular: bigint;
+  disputed: bigint;
+  rows: number;
+}
+
+export interface PeriodReport {
+  readonly period: string;
+  readonly revenue: readonly RevenueLine[];
+  readonly summary: readonly SummaryLine[];
+  readonly returning: readonly Returning[];
+  readonly exceptions: readonly Exception[];
+}
+
+function cmp(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Company, then the cited row's timestamp, then its (file, line) order. */
+function byCompanyAndRow(cx: string, rx: Row, cy: string, ry: Row): number {
+  return cmp(cx, cy) || rx.ts - ry.ts || rx.seq - ry.seq;
+}
+
+/** Every booked revenue row of the run with its split, in report order. */
+export function revenueLines(matched: Matched, traced: TraceResult): RevenueLine[] {
+  const lines: RevenueLine[] = [];
+  for (const t of matched.transfers) {
+    const row = t.payeeRow;
+    if (row === null || row.kind !== 'revenue') continue;
+    const circular = traced.returnedByTransfer[t.index] as bigint;
+    lines.push({ row, transfer: t, circular, organic: row.amount - circular, payerKind: t.payerRow?.kind ?? '' });
+  }
+  return lines.sort((x, y) => byCompanyAndRow(x.row.company, x.row, y.row.company, y.row));
+}
+
+export function isDisputed(line: RevenueLine): boolean {
+  return line.payerKind === 'investment' || line.payerKind === 'other';
+}
+
+export function summarise(lines: readonly RevenueLine[]): SummaryLine[] {
+  const groups = new Map<string, SummaryLine>();
+  for (const line of lines) {
+    const key = `${line.row.company}\u0000${line.row.category}`;
+    let s = groups.get(key);
+    if (s === undefined) {
+      s = { company: line.row.company, category: line.row.category, booked: 0n, organic: 0n, circular: 0n, disputed: 0n, rows: 0 };
+      groups.set(key, s);
+    }
+    s.booked += line.row.amount;
+    s.organic += line.organic;
+    s.circular += line.circular;
+    if (isDisputed(line)) s.disputed += line.row.amount;
+    s.rows++;
+  }
+  return [...groups.values()].sort((x, y) => cmp(x.company, y.company) || cmp(x.category, y.category));
+}
+
+const CODE_ORDER = new Map<string, number>(EXCEPTION_CODES.map((c, i) => [c, i]));
+
+export function allExceptions(matched: Matched, traced: TraceResult): Exception[] {
+  return [...matched.exceptions, ...traced.unfunded].sort(
+    (x, y) => byCompanyAndRow(x.company, x.row, y.company, y.row) || (CODE_ORDER.get(x.code) as number) - (CODE_ORDER.get(y.code) as number),
+  );
+}
+
+export function sortedReturning(traced: TraceResult): Returning[] {
+  return [...traced.returning].sort((x, y) => byCompanyAndRow(x.company, x.cited, y.company, y.cited) || cmp(x.stake.key, y.stake.key));
+}
+
+/** Selects one period's rows from the run-wide, already sorted lists. */
+export function periodReport(
+  period: Period,
+  revenue: readonly RevenueLine[],
+  returning: readonly Returning[],
+  exceptions: readonly Exception[],
+): PeriodReport {
+  const inRevenue = revenue.filter((l) => period.contains(l.row.day));
+  return {
+    period: period.name,
+    revenue: inRevenue,
+    summary: summarise(inRevenue),
+    returning: returning.filter((r) => period.contains(r.cited.day)),
+    exceptions: exceptions.filter((e) => period.contains(e.row.day)),
+  };
+}
+
+/** The four CSV tables of SPEC §4. */
+export function reportTables(report: PeriodReport, digits: number): Record<'summary' | 'revenue' | 'circular' | 'exceptions', Table> {
+  const money = (m: bigint): string => formatAmount(m, digits);
+
+  const summary = table([
+    ['company', 'text'],
+    ['category', 'text'],
+    ['booked', 'number'],
+    ['organic', 'number'],
+    ['circular', 'number'],
+    ['circular_pct', 'number'],
+    ['disputed', 'number'],
+    ['revenue_rows', 'number'],
+  ]);
+  for (const s of report.summary) {
+    summary.rows.push([s.company, s.category, money(s.booked), money(s.organic), money(s.circular), percent(s.circular, s.booked), money(s.disputed), String(s.rows)]);
+  }
+
+  const revenue = table([
+    ['company', 'text'],
+    ['id', 'text'],
+    ['date', 'text'],
+    ['counterparty', 'text'],
+    ['category', 'text'],
+    ['amount', 'number'],
+    ['organic', 'number'],
+    ['circular', 'number'],
+    ['circular_pct', 'number'],
+    ['matched', 'text'],
+    ['payer_kind', 'text'],
+    ['source', 'text'],
+  ]);
+  for (const l of report.revenue) {
+    const r = l.row;
+    revenue.rows.push([
+      r.company,
+      r.id,
+      r.date,
+      r.counterparty,
+      r.category,
+      money(r.amount),
+      money(l.organic),
+      money(l.circular),
+      percent(l.circular, r.amount),
+      l.transfer.matched,
+      l.payerKind,
+      source(r),
+    ]);
+  }
+
+  const circular = table([
+    ['company', 'text'],
+    ['id', 'text'],
+    ['date', 'text'],
+    ['kind', 'text'],
+    ['payer', 'text'],
+    ['category', 'text'],
+    ['investee', 'text'],
+    ['deal', 'text'],
+    ['route', 'text'],
+    ['amount', 'number'],
+    ['source', 'text'],
+  ]);
+  for (const c of report.returning) {
+    circular.rows.push([
+      c.company,
+      c.row?.id ?? '',
+      c.cited.date,
+      c.kind,
+      c.transfer.payer,
+      c.category,
+      c.stake.investee,
+      c.stake.deal,
+      c.stake.investee === c.transfer.payer ? 'direct' : 'indirect',
+      money(c.amount),
+      source(c.cited),
+    ]);
+  }
+
+  const exceptions = table([
+    ['code', 'text'],
+    ['company', 'text'],
+    ['id', 'text'],
+    ['date', 'text'],
+    ['counterparty', 'text'],
+    ['amount', 'number'],
+    ['counterparty_id', 'text'],
+    ['counterparty_amount', 'number'],
+    ['detail', 'text'],
+    ['source', 'text'],
+  ]);
+  for (const e of report.exceptions) {
+    exceptions.rows.push([
+      e.code,
+      e.company,
+      e.id,
+      e.row.date,
+      e.counterparty,
+      money(e.amount),
+      e.counterpartyRow?.id ?? '',
+      e.counterpartyRow === null ? '' : money(e.counterpartyRow.amount),
+      e.detail,
+      source(e.row),
+    ]);
+  }
+  return { summary, revenue, circular, exceptions };
+}
+
+export type { Ledgers };

@@ -1,0 +1,11 @@
+/** A report table: plain strings, with the columns that are text (formula-injection guarded) marked. */
+export interface Table {
+  readonly header: readonly string[];
+  /** For each column: true when it holds text (names, ids, sources), false for amounts, percentages and counts. */
+  readonly text: readonly boolean[];
+  readonly rows: string[][];
+}
+
+export function table(columns: readonly (readonly [string, 'text' | 'number'])[]): Table {
+  return { header: columns.map(([name]) => name), text: columns.map(([, type]) => type === 'text'), rows: [] };
+}
