@@ -44,6 +44,6 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         ),
       );
     }
-    process.stdout.write(out.join('\n'));
+    process.stdout.write(`${out.join('\n').replace(/\n+$/, '')}\n`);
   },
 };
