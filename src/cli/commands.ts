@@ -1,7 +1,8 @@
 /** Every command of the tool, registered explicitly in main.ts. */
 import type { CommandModule } from 'yargs';
+import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [runCommand, checkCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, checkCommand, auditCommand];

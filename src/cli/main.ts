@@ -4,12 +4,11 @@
  * here and nowhere else.
  */
 import yargs from 'yargs';
-import { RoundtripError, exitCodeOf } from '../errors.js';
+import { RoundtripError, exitCodeOf, usageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let usageFailure: string | undefined;
   const parser = yargs(argv)
     .scriptName('roundtrip')
     .usage('$0 <command> [options]\n\nReconciles revenue inflated by circular financing: how much of each company\'s booked revenue is organic and how much is its own investment coming back.')
@@ -20,8 +19,9 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
+      // A usage failure stops here: no command handler may run after it.
       if (error) throw error;
-      usageFailure = message;
+      throw usageError(`${message}\nRun 'roundtrip --help' for usage.`);
     })
     .exitProcess(false);
   for (const command of commands) parser.command(command);
@@ -29,10 +29,6 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     return report(error);
-  }
-  if (usageFailure !== undefined) {
-    process.stderr.write(`roundtrip: ${usageFailure}\nRun 'roundtrip --help' for usage.\n`);
-    return 2;
   }
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
 }
