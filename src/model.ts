@@ -14,7 +14,7 @@ export interface Row {
   /**
    * Position in (file name, line) order over the whole run. Within one
    * company this is its row order (SPEC §1); across companies it is the
-   * cited-row order of SPEC §7.
+   * cited-row order of SPEC §7. Equal to the row's index in `Ledgers.rows`.
    */
   readonly seq: number;
   readonly id: string;

@@ -22,45 +22,68 @@ function areComplementary(payerKind: Kind, payeeKind: Kind): boolean {
 }
 
 export function matchTransfers(ledgers: Ledgers): Matched {
-  const companies = new Set(ledgers.companies);
   const digits = ledgers.minorDigits;
   const money = (minor: bigint): string => formatAmount(minor, digits);
   const exceptions: Exception[] = [];
 
+  // Company indexes: a row's pair of companies is one small integer, so the
+  // indexes below are hashed on the ref (or date/amount/kind) alone.
+  const index = new Map<string, number>(ledgers.companies.map((c, i) => [c, i]));
+  const n = ledgers.companies.length;
+  const rows = ledgers.rows;
+  const pairOf = new Int32Array(rows.length).fill(-1); // payer index * n + payee index, or -1 when external
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    const other = index.get(row.counterparty);
+    if (other === undefined) continue;
+    const own = index.get(row.company) as number;
+    pairOf[i] = row.direction === 'out' ? own * n + other : other * n + own;
+  }
+
   // Index the payee sides: rows recording money in from another ledger company.
-  const byRef = new Map<string, Row>();
-  const byValue = new Map<string, Row[]>();
-  for (const row of ledgers.rows) {
-    if (row.direction !== 'in' || !companies.has(row.counterparty)) continue;
-    if (row.ref !== '') byRef.set(`${row.company}\u0000${row.counterparty}\u0000${row.ref}`, row);
-    else {
-      const key = `${row.company}\u0000${row.counterparty}\u0000${row.day}\u0000${row.amount}\u0000${kindClass(row.kind)}`;
-      const list = byValue.get(key);
-      if (list === undefined) byValue.set(key, [row]);
+  const byRef = new Map<number, Map<string, Row>>();
+  const byValue = new Map<number, Map<string, Row[]>>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    const pair = pairOf[i] as number;
+    if (pair < 0 || row.direction !== 'in') continue;
+    if (row.ref !== '') {
+      let refs = byRef.get(pair);
+      if (refs === undefined) byRef.set(pair, (refs = new Map()));
+      refs.set(row.ref, row);
+    } else {
+      let values = byValue.get(pair);
+      if (values === undefined) byValue.set(pair, (values = new Map()));
+      const key = `${row.day}\u0000${row.amount}\u0000${kindClass(row.kind)}`;
+      const list = values.get(key);
+      if (list === undefined) values.set(key, [row]);
       else list.push(row);
     }
   }
 
   // Pair every payer side with its mirror; k-th with k-th where there is no ref.
-  const mirrorOf = new Map<Row, Row>();
-  const taken = new Set<Row>();
+  const mirrorOf = new Array<Row | undefined>(rows.length);
+  const taken = new Uint8Array(rows.length);
   const cursor = new Map<string, number>();
-  for (const row of ledgers.rows) {
-    if (row.direction !== 'out' || !companies.has(row.counterparty)) continue;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    const pair = pairOf[i] as number;
+    if (pair < 0 || row.direction !== 'out') continue;
     let mirror: Row | undefined;
-    if (row.ref !== '') mirror = byRef.get(`${row.counterparty}\u0000${row.company}\u0000${row.ref}`);
+    if (row.ref !== '') mirror = byRef.get(pair)?.get(row.ref);
     else {
-      const key = `${row.counterparty}\u0000${row.company}\u0000${row.day}\u0000${row.amount}\u0000${kindClass(row.kind)}`;
-      const list = byValue.get(key);
-      const k = cursor.get(key) ?? 0;
+      const key = `${row.day}\u0000${row.amount}\u0000${kindClass(row.kind)}`;
+      const list = byValue.get(pair)?.get(key);
+      const cursorKey = `${pair}\u0000${key}`;
+      const k = cursor.get(cursorKey) ?? 0;
       if (list !== undefined && k < list.length) {
         mirror = list[k];
-        cursor.set(key, k + 1);
+        cursor.set(cursorKey, k + 1);
       }
     }
     if (mirror !== undefined) {
-      mirrorOf.set(row, mirror);
-      taken.add(mirror);
+      mirrorOf[i] = mirror;
+      taken[mirror.seq] = 1;
     }
   }
 
@@ -68,12 +91,12 @@ export function matchTransfers(ledgers: Ledgers): Matched {
   const lookalikeSeen = new Set<string>();
   const transfers: Transfer[] = [];
   const add = (t: Omit<Transfer, 'index'>): void => {
-    transfers.push({ ...t, index: transfers.length });
+    transfers.push(Object.assign(t, { index: transfers.length }));
   };
 
-  for (const row of ledgers.rows) {
-    const intercompany = companies.has(row.counterparty);
-    if (!intercompany) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    if ((pairOf[i] as number) < 0) {
       const like = findLookalike(row.counterparty);
       const seenKey = `${row.company}\u0000${row.counterparty}`;
       if (like !== undefined && !lookalikeSeen.has(seenKey)) {
@@ -128,7 +151,7 @@ export function matchTransfers(ledgers: Ledgers): Matched {
     }
 
     if (row.direction === 'out') {
-      const mirror = mirrorOf.get(row);
+      const mirror = mirrorOf[i];
       if (mirror === undefined) {
         exceptions.push(unmatched(row, money));
         add({
@@ -167,7 +190,7 @@ export function matchTransfers(ledgers: Ledgers): Matched {
         earmark: row.deal,
         stakeDeal: row.deal !== '' ? row.deal : mirror.deal,
       });
-    } else if (!taken.has(row)) {
+    } else if (taken[row.seq] === 0) {
       exceptions.push(unmatched(row, money));
       add({
         payer: row.counterparty,
