@@ -28,6 +28,7 @@ export interface TraceChoice {
   readonly method: Method;
   readonly earmark: boolean;
   readonly observe?: TraceOptions['observe'];
+  readonly onProgress?: TraceOptions['onProgress'];
 }
 
 /** Traces matched ledgers by one method and checks the books (throws exit 1 if they do not balance). */
@@ -37,6 +38,7 @@ export function reconcile(ledgers: Ledgers, matched: Matched, choice: TraceChoic
     earmark: choice.earmark,
     minorDigits: ledgers.minorDigits,
     ...(choice.observe === undefined ? {} : { observe: choice.observe }),
+    ...(choice.onProgress === undefined ? {} : { onProgress: choice.onProgress }),
   });
   const revenue = revenueLines(matched, traced);
   const checks = checkBooks(traced, revenue, summarise(revenue), ledgers.minorDigits);

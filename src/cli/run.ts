@@ -2,10 +2,14 @@
 import type { CommandModule } from 'yargs';
 import { readLedgers } from '../load/read.js';
 import { formatAmount, percent } from '../money/amount.js';
-import { reconcileLedgers, reportFolders } from '../pipeline.js';
+import { matchTransfers } from '../match/match.js';
+import { reconcile, reportFolders } from '../pipeline.js';
+import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
+import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
 import { listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { progressFor } from './progress.js';
 import { textTable, withThousands } from './text.js';
 
 export interface RunArgs {
@@ -25,22 +29,36 @@ export const runCommand: CommandModule<object, RunArgs> = {
     withMethod(withPeriods(withLedgers(y)))
       .option('out', { type: 'string', default: 'reports', describe: 'output folder; one sub-folder per period', requiresArg: true })
       .option('bom', { type: 'boolean', default: true, describe: 'start each CSV with a UTF-8 BOM (--no-bom to drop it)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (no summary, no progress line)' })
       .example('$0 run', 'reconcile ledgers/ into reports/all/')
       .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case') as never,
   handler: async (args) => {
     const method = methodOf(args.method);
     const periods = parsePeriods(listOf(args.period));
-    const ledgers = await readLedgers(args.ledgers);
-    const rec = reconcileLedgers(ledgers, { method, earmark: args.earmark });
-    const { reports, folders } = reportFolders(rec, periods, { bom: args.bom });
-    const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
-    process.once('SIGINT', onInterrupt);
+    const progress = progressFor(args.quiet);
+    let ledgers: Ledgers;
+    let reports: PeriodReport[];
     try {
-      await writeFolders(args.out, folders, { signal: controller.signal });
+      progress.stage('loading', 1, 'folder');
+      ledgers = await readLedgers(args.ledgers);
+      progress.stage('matching', ledgers.rows.length, 'rows');
+      const matched = matchTransfers(ledgers);
+      progress.stage('tracing', matched.transfers.length, 'transfers');
+      const rec = reconcile(ledgers, matched, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
+      progress.stage('writing', periods.length, 'folders');
+      const built = reportFolders(rec, periods, { bom: args.bom });
+      reports = built.reports;
+      // From here on Ctrl-C stops the write and removes its temporary folders.
+      const controller = new AbortController();
+      const onInterrupt = (): void => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        await writeFolders(args.out, built.folders, { signal: controller.signal });
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+      }
     } finally {
-      process.removeListener('SIGINT', onInterrupt);
+      progress.done();
     }
     if (args.quiet) return;
     const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));

@@ -18,6 +18,8 @@ export interface TraceOptions {
   readonly minorDigits: number;
   /** Called for the transfers it selects, with the pool before the draw and the money in motion (audit --id). */
   readonly observe?: { wants(t: Transfer): boolean; seen(detail: TransferDetail): void };
+  /** Called every few thousand transfers with how many are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** A returning stake: money that came back to its investor (SPEC §3.2 step 4). */
@@ -122,7 +124,9 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
 
   const newView = (opening: bigint): View => (lots ? new LotView(method as 'fifo' | 'lifo', opening) : new BalanceView(method));
 
+  const onProgress = options.onProgress;
   order.forEach((t, position) => {
+    if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, order.length);
     const watching = observe !== undefined && observe.wants(t);
     const motion = new Map<string, Parts>();
     let balanceBefore = 0n;
