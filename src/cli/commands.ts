@@ -2,7 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
+import { compareCommand } from './compare.js';
 import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [runCommand, checkCommand, auditCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, checkCommand, auditCommand, compareCommand];

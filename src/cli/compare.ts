@@ -1,0 +1,109 @@
+/**
+ * `roundtrip compare`: all five tracing methods side by side (SPEC §3.4).
+ * One read, one match, ten traces (five methods, earmarks on and off);
+ * writes methods.csv into each period folder and prints the table, widest
+ * spreads first.
+ */
+import type { CommandModule } from 'yargs';
+import { byWidestSpread, compareMethods, differs, methodsLines, methodsTable, type MethodsLine } from '../compare/compare.js';
+import { writeFilesAtomically, type FileInFolder } from '../compare/write.js';
+import { readLedgers } from '../load/read.js';
+import { matchTransfers } from '../match/match.js';
+import { formatAmount } from '../money/amount.js';
+import { parsePeriods } from '../report/period.js';
+import { METHODS } from '../trace/methods.js';
+import { tableToCsv } from '../write/csv.js';
+import { listOf, withLedgers, withPeriods } from './options.js';
+import { textTable, withThousands, type TextColumn } from './text.js';
+
+export interface CompareArgs {
+  ledgers: string;
+  out: string;
+  period: string[];
+  earmark: boolean;
+  bom: boolean;
+  quiet: boolean;
+}
+
+export const METHODS_FILE = 'methods.csv';
+
+const earmarkWord = (on: boolean): string => (on ? 'earmarks on' : 'earmarks off');
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare',
+  describe: 'trace by all five methods (with and without earmarks) and write methods.csv per period: how much the answer depends on the method',
+  builder: (y) =>
+    withPeriods(withLedgers(y))
+      .option('out', { type: 'string', default: 'reports', describe: 'output folder; methods.csv goes into one sub-folder per period, beside the run\'s reports', requiresArg: true })
+      .option('earmark', { type: 'boolean', default: true, describe: 'methods.csv with earmarks (--no-earmark: without); the other setting is traced too and printed where it differs' })
+      .option('bom', { type: 'boolean', default: true, describe: 'start the CSV with a UTF-8 BOM (--no-bom to drop it)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+      .example('$0 compare', 'write reports/all/methods.csv and print the five answers, widest spreads first')
+      .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored') as never,
+  handler: async (args) => {
+    const periods = parsePeriods(listOf(args.period));
+    const ledgers = await readLedgers(args.ledgers);
+    const matched = matchTransfers(ledgers);
+    const comparison = compareMethods(ledgers, matched, args.earmark);
+    const digits = ledgers.minorDigits;
+
+    const perPeriod = periods.map((period) => ({
+      period,
+      lines: methodsLines(comparison.chosen, period),
+      other: methodsLines(comparison.other, period),
+    }));
+    const files: FileInFolder[] = perPeriod.map(({ period, lines }) => ({
+      folder: period.name,
+      name: METHODS_FILE,
+      content: tableToCsv(methodsTable(lines, digits), { bom: args.bom }),
+    }));
+
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onInterrupt);
+    try {
+      await writeFilesAtomically(args.out, files, { signal: controller.signal });
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+      process.removeListener('SIGTERM', onInterrupt);
+    }
+    if (args.quiet) return;
+
+    const money = (m: bigint): string => withThousands(formatAmount(m, digits));
+    const out = args.out.replace(/\/+$/, '');
+    const text: string[] = [];
+    for (const { period, lines, other } of perPeriod) {
+      text.push(`${out}/${period.name}/${METHODS_FILE}  (circular revenue by method, ${earmarkWord(args.earmark)}, ${ledgers.currency || 'no currency'}; ${lines.length === 1 ? '1 company/category row' : `${lines.length} company/category rows`}, widest spreads first)`);
+      const columns: TextColumn[] = [
+        { title: 'company', align: 'left' },
+        { title: 'category', align: 'left' },
+        { title: 'booked', align: 'right' },
+        ...METHODS.map((m): TextColumn => ({ title: m, align: 'right' })),
+        { title: 'min', align: 'right' },
+        { title: 'max', align: 'right' },
+        { title: 'spread %', align: 'right' },
+      ];
+      const sorted = [...lines].sort(byWidestSpread);
+      text.push(textTable(columns, sorted.map((l) => [l.company, l.category, money(l.booked), ...l.circular.map(money), money(l.min), money(l.max), l.spreadPct])));
+
+      // The other earmark setting: only the rows whose figures it changes.
+      const otherByKey = new Map<string, MethodsLine>(other.map((l) => [`${l.company}\u0000${l.category}`, l]));
+      const changed = sorted
+        .map((l) => ({ l, o: otherByKey.get(`${l.company}\u0000${l.category}`) as MethodsLine }))
+        .filter(({ l, o }) => differs(l, o));
+      const otherWord = earmarkWord(!args.earmark);
+      if (changed.length === 0) text.push(`With ${otherWord} (${args.earmark ? '--no-earmark' : 'the default'}), every figure is the same.\n`);
+      else {
+        text.push(`With ${otherWord} (${args.earmark ? '--no-earmark' : 'the default'}), ${changed.length === 1 ? '1 row changes' : `${changed.length} rows change`} (not in ${METHODS_FILE}):`);
+        text.push(
+          textTable(
+            columns,
+            changed.map(({ o }) => [o.company, o.category, money(o.booked), ...o.circular.map(money), money(o.min), money(o.max), o.spreadPct]),
+          ),
+        );
+      }
+    }
+    process.stdout.write(text.join('\n'));
+  },
+};
