@@ -21,13 +21,17 @@ export type ErrorCode = 'input' | 'usage' | 'internal' | 'io' | 'interrupted';
 /** The one error class of the tool; `code` decides the exit status. */
 export class RoundtripError extends Error {
   readonly code: ErrorCode;
+  /** The issues shown in `message` (at most MAX_REPORTED_ISSUES), in file then line order. */
   readonly issues: readonly InputIssue[];
+  /** How many issues were found in all (`issues` may show only the first of them). */
+  readonly total: number;
 
-  constructor(code: ErrorCode, message: string, issues: readonly InputIssue[] = []) {
+  constructor(code: ErrorCode, message: string, issues: readonly InputIssue[] = [], total: number = issues.length) {
     super(message);
     this.name = 'RoundtripError';
     this.code = code;
     this.issues = issues;
+    this.total = Math.max(total, issues.length);
   }
 }
 
@@ -48,12 +52,20 @@ export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
     .map((x) => x.issue);
 }
 
-export function inputError(issues: readonly InputIssue[]): RoundtripError {
+/**
+ * One input error listing the first MAX_REPORTED_ISSUES issues in file then
+ * line order, then a line counting the rest. `total` is how many were found
+ * when `issues` holds only some of them (a collector keeps the first of each
+ * file, see src/load/issues.ts); it defaults to `issues.length`.
+ */
+export function inputError(issues: readonly InputIssue[], total: number = issues.length): RoundtripError {
   const sorted = sortIssues(issues);
   const shown = sorted.slice(0, MAX_REPORTED_ISSUES);
+  const all = Math.max(total, sorted.length);
   const lines = shown.map(formatIssue);
-  if (sorted.length > shown.length) lines.push(`... and ${sorted.length - shown.length} more errors (showing the first ${MAX_REPORTED_ISSUES})`);
-  return new RoundtripError('input', lines.join('\n'), shown);
+  const rest = all - shown.length;
+  if (rest > 0) lines.push(`... and ${rest} more ${rest === 1 ? 'error' : 'errors'} (${all} in all; only the first ${MAX_REPORTED_ISSUES} are shown)`);
+  return new RoundtripError('input', lines.join('\n'), shown, all);
 }
 
 export function usageError(message: string): RoundtripError {

@@ -83,7 +83,7 @@ describe('roundtrip run', () => {
     writeFileSync(join(ledgers, 'openai.csv'), readFileSync(join(ledgers, 'openai.csv'), 'utf8') + 'o9,2026-02-30,out,amazon,purchase,cloud,1,000.00,USD,,,\n');
     const result = await runCli(['run', '--ledgers', ledgers, '--out', out]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`${ledgers}/openai.csv:5: has 12 fields where the header has 11 (quote a value that contains a comma)\nroundtrip: 1 input error; nothing was written.\n`);
+    expect(result.stderr).toBe(`${ledgers}/openai.csv:5: row has 12 fields where the header has 11 (amount "1,000.00" seems split at its comma: write 1000.00)\nroundtrip: 1 input error; nothing was written.\n`);
     expect(readAll(join(out, 'all'))).toEqual(before);
     expect(readdirSync(out)).toEqual(['all']);
   });
@@ -112,10 +112,15 @@ describe('usage errors exit 2', () => {
   it('rejects an unknown method and an unknown option', async () => {
     const method = await runCli(['run', '--method', 'average']);
     expect(method.code).toBe(2);
-    expect(method.stderr).toBe('roundtrip: --method "average" is not a method (expected one of pro-rata, fifo, lifo, investor-last, investor-first)\n');
-    const option = await runCli(['run', '--frobnicate']);
+    expect(method.stderr).toBe(
+      'roundtrip: Invalid values:\n  Argument: method, Given: "average", Choices: "pro-rata", "fifo", "lifo", "investor-last", "investor-first"\nRun \'roundtrip --help\' for usage.\n',
+    );
+    const out = join(scratch, 'not-after-a-usage-error');
+    const option = await runCli(['run', '--ledgers', join(examples, 'direct-loop', 'ledgers'), '--out', out, '--frobnicate']);
     expect(option.code).toBe(2);
-    expect(option.stderr).toContain('Unknown argument: frobnicate');
+    expect(option.stderr).toBe("roundtrip: Unknown argument: frobnicate\nRun 'roundtrip --help' for usage.\n");
+    expect(option.stdout).toBe('');
+    expect(readdirSync(scratch)).not.toContain('not-after-a-usage-error');
   });
 
   it('asks for a command when none is given', async () => {

@@ -38,7 +38,7 @@ function report(error: unknown): number {
     const prefix = error.code === 'input' ? '' : 'roundtrip: ';
     process.stderr.write(`${prefix}${error.message}\n`);
     if (error.code === 'input') {
-      const count = error.issues.length;
+      const count = error.total;
       process.stderr.write(`roundtrip: ${count === 1 ? '1 input error' : `${count} input errors`}; nothing was written.\n`);
     }
   } else {

@@ -1,17 +1,19 @@
 /**
  * load = parse + validate (SPEC §1). The pure core takes file names and bytes
  * and returns the rows of the run, or throws one input error listing every
- * problem found (up to 50), in file then line order.
+ * problem found (the first 50, in file then line order, and a count of the
+ * rest), like a compiler: a bad row never stops the reading.
  */
 import { createHash } from 'node:crypto';
-import { inputError, type InputIssue, MAX_REPORTED_ISSUES } from '../errors.js';
+import { inputError, type InputIssue } from '../errors.js';
 import { minorDigits } from '../money/amount.js';
 import type { LedgerFile, Ledgers, Row } from '../model.js';
-import { REQUIRED_COLUMNS, type ColumnIndex } from './columns.js';
-import { parseCsv } from './csv.js';
-import { decodeLedger } from './decode.js';
+import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
+import { describeFault, parseCsv, type CsvFault } from './csv.js';
+import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
 import { checkHeader } from './header.js';
-import { checkRow, show } from './row.js';
+import { IssueList } from './issues.js';
+import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
@@ -37,132 +39,288 @@ export function byCodeUnits(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string): Ledgers {
-  const display = (name: string): string => (displayDir === '' ? name : `${displayDir.replace(/\/+$/, '')}/${name}`);
-  const issues: InputIssue[] = [];
-  const sorted = [...inputs].filter((f) => isLedgerName(f.name)).sort((x, y) => byCodeUnits(x.name, y.name));
-  if (sorted.length === 0) {
-    throw inputError([{ file: displayDir || '.', line: 0, message: 'holds no ledger file (expected one or more COMPANY.csv files, e.g. amazon.csv)' }]);
-  }
+/** Where a row was first seen, for "already used at" messages (`file` is shared, not built per row). */
+interface Seen {
+  readonly file: string;
+  readonly line: number;
+}
 
-  for (const input of sorted) {
-    const company = companyOf(input.name);
-    if (!COMPANY_ID.test(company)) {
-      issues.push({
-        file: display(input.name),
+/**
+ * Loads a ledger set one file at a time, so a caller reading from disk holds
+ * one file's bytes at a time: construct it with the folder's entry names,
+ * `add` the bytes of every name in `toRead` (in that order), then `finish`.
+ */
+export class LedgerLoader {
+  /** The ledger files to read, in row order (file name, code units). */
+  readonly toRead: readonly string[];
+  private readonly displayDir: string;
+  private readonly lists: IssueList[] = [];
+  private readonly companies: string[];
+  private readonly companySet: ReadonlySet<string>;
+  private readonly rows: Row[] = [];
+  private readonly files: LedgerFile[] = [];
+  private currency = '';
+  private currencyWhere = '';
+  private company = '';
+  private ids = new Map<string, Seen>();
+  private refs = new Map<string, Seen>();
+  private next = 0;
+
+  constructor(names: readonly string[], displayDir: string) {
+    this.displayDir = displayDir;
+    const sorted = names.filter(isLedgerName).sort(byCodeUnits);
+    if (sorted.length === 0) {
+      throw inputError([
+        { file: displayDir || '.', line: 0, message: 'holds no ledger file (expected one or more COMPANY.csv files, e.g. amazon.csv or amazon.2026-10.csv)' },
+      ]);
+    }
+    for (const name of sorted) {
+      const company = companyOf(name);
+      if (COMPANY_ID.test(company)) continue;
+      const list = new IssueList();
+      list.add({
+        file: this.display(name),
         line: 0,
         message: `file name does not start with a company id: ${show(company)} (expected lowercase letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters, e.g. amazon.csv or amazon.2026-10.csv)`,
       });
+      this.lists.push(list);
     }
+    this.toRead = sorted.filter((name) => COMPANY_ID.test(companyOf(name)));
+    this.companies = [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits);
+    this.companySet = new Set(this.companies);
   }
-  const companies = [...new Set(sorted.map((f) => companyOf(f.name)).filter((c) => COMPANY_ID.test(c)))].sort(byCodeUnits);
-  const companySet = new Set(companies);
 
-  const rows: Row[] = [];
-  const files: LedgerFile[] = [];
-  let currency = '';
-  let currencyWhere = '';
-  let ids = new Map<string, Row>();
-  let refs = new Map<string, Row>();
-  let currentCompany = '';
+  private display(name: string): string {
+    const dir = this.displayDir.replace(/\/+$/, '');
+    return this.displayDir === '' ? name : `${dir}/${name}`;
+  }
 
-  for (const input of sorted) {
-    const company = companyOf(input.name);
-    if (!companySet.has(company)) continue;
-    const file = display(input.name);
-    if (company !== currentCompany) {
-      currentCompany = company;
-      ids = new Map();
-      refs = new Map();
+  /** Adds the next file of `toRead`. */
+  add(name: string, bytes: Uint8Array): void {
+    if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.add: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
+    this.next++;
+    const company = companyOf(name);
+    if (company !== this.company) {
+      this.company = company;
+      this.ids = new Map();
+      this.refs = new Map();
     }
-    const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-    const fileIssues: InputIssue[] = [];
-    let rowCount = 0;
-    const decoded = decodeLedger(input.bytes, file);
+    const file = this.display(name);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const decoded = decodeLedger(bytes, file);
     if (!decoded.ok) {
-      issues.push(decoded.issue);
-      files.push({ name: input.name, path: file, company, sha256, rows: 0 });
-      continue;
+      this.lists.push(decoded.issues);
+      this.files.push({ name, path: file, company, sha256, rows: 0 });
+      return;
     }
-    let columns: ColumnIndex | undefined;
+    const list = new IssueList();
+    this.lists.push(list);
+    const rows = this.readText(decoded.text, name, file, company, list);
+    this.files.push({ name, path: file, company, sha256, rows });
+  }
+
+  /** Records that the next file of `toRead` could not be read (an input error naming `reason`). */
+  unreadable(name: string, reason: string): void {
+    if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.unreadable: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
+    this.next++;
+    const file = this.display(name);
+    const list = new IssueList();
+    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ledger file)` });
+    this.lists.push(list);
+  }
+
+  /** Validates one decoded file; returns its number of rows. */
+  private readText(text: string, name: string, file: string, company: string, list: IssueList): number {
+    if (/^\uFEFF?[\r\n]*$/.test(text)) {
+      list.add({ file, line: 1, message: `file is empty (${EXPECTED_LEDGER})` });
+      return 0;
+    }
+    if (!text.includes('\n') && text.includes('\r')) {
+      list.add({ file, line: 1, message: 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")' });
+      return 0;
+    }
+    let headerSeen = false;
     let headerLine = 0;
-    let sawHeader = false;
-    let stopped = false;
-    const csvIssues = parseCsv(decoded.text, file, {
-      header(fields, line) {
-        sawHeader = true;
-        headerLine = line;
-        const check = checkHeader(fields, file, line);
-        if (!check.ok) {
-          fileIssues.push(...check.issues);
-          return false;
+    let headerNames: readonly string[] = [];
+    let columns: ColumnIndex | undefined;
+    let firstRow = true;
+    let rowCount = 0;
+    const reported = new Set<Column>();
+    let context: RowContext | undefined;
+
+    /** On the first row: the columns every row needs must be there (SPEC §1: a column may be left out only when no row needs it). */
+    const firstRowSeen = (): void => {
+      if (!firstRow) return;
+      firstRow = false;
+      if (columns === undefined) return;
+      const have = columns;
+      const absent = REQUIRED_COLUMNS.filter((column) => have[column] < 0);
+      if (absent.length === 0) return;
+      for (const column of absent) reported.add(column);
+      const names = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} or ${absent[absent.length - 1]}`;
+      list.add({
+        file,
+        line: headerLine,
+        column: absent[0] as Column,
+        message: `header has no ${names} column (the file has rows, and every row needs ${REQUIRED_COLUMNS.join(', ')}; expected those columns, in any order)`,
+      });
+    };
+    const label = (field: number): string => {
+      const headerName = headerNames[field];
+      if (headerName === undefined) return `field ${field + 1} (beyond the header's ${headerNames.length} columns)`;
+      return isColumn(headerName) ? headerName : `column ${field + 1}`;
+    };
+
+    parseCsv(text, {
+      record: (fields, line) => {
+        if (!headerSeen) {
+          headerSeen = true;
+          headerLine = line;
+          headerNames = fields;
+          const check = checkHeader(fields, file, line);
+          if (check.ok) columns = check.columns;
+          else list.addAll(check.issues);
+          return check.ok || !check.fatal;
         }
-        columns = check.columns;
+        rowCount++;
+        firstRowSeen();
+        if (fields.every((f) => f.trim() === '')) {
+          list.add({
+            file,
+            line,
+            message: `row is blank: every field is empty or spaces (a line of commas or spaces is a row, not an empty line; expected values, or delete the line)`,
+          });
+          return true;
+        }
+        if (fields.length !== headerNames.length) {
+          list.add({ file, line, message: this.fieldCountMessage(fields, headerNames, columns) });
+          return true;
+        }
+        if (columns !== undefined) {
+          context ??= { file, fileName: name, company, companies: this.companySet, columns, reported };
+          this.checkRecord(fields, line, context, list);
+        }
         return true;
       },
-      record(fields, line) {
-        if (stopped || columns === undefined) return;
+      fault: (fault: CsvFault) => {
+        if (!headerSeen) {
+          headerSeen = true;
+          list.add({ file, line: fault.line, message: describeFault(fault, (i) => `header column ${i + 1}`) });
+          return false;
+        }
         rowCount++;
-        if (rowCount === 1) {
-          const absent = REQUIRED_COLUMNS.filter((c) => (columns as ColumnIndex)[c] < 0);
-          if (absent.length > 0) {
-            fileIssues.push({
-              file,
-              line: headerLine,
-              column: absent[0],
-              message: `header lacks ${absent.length === 1 ? 'column' : 'columns'} ${absent.join(', ')} (every row needs ${absent.length === 1 ? 'it' : 'them'})`,
-            });
-            stopped = true;
-            return;
-          }
-        }
-        const row = checkRow(fields, line, rows.length, { file, fileName: input.name, company, companies: companySet, columns }, fileIssues);
-        if (row !== undefined) {
-          if (currency === '') {
-            currency = row.currency;
-            currencyWhere = `${file}:${line}`;
-          } else if (row.currency !== currency) {
-            fileIssues.push({
-              file,
-              line,
-              column: 'currency',
-              message: `currency ${show(row.currency)} differs from ${currency} used since ${currencyWhere} (one currency per run; convert the ledgers first)`,
-            });
-          }
-          const earlier = ids.get(row.id);
-          if (earlier !== undefined) {
-            fileIssues.push({
-              file,
-              line,
-              column: 'id',
-              message: `id ${show(row.id)} is already used by ${display(earlier.file)}:${earlier.line} (ids are unique within a company)`,
-            });
-          } else ids.set(row.id, row);
-          if (row.ref !== '') {
-            const key = `${row.counterparty}\u0000${row.direction}\u0000${row.ref}`;
-            const same = refs.get(key);
-            if (same !== undefined) {
-              fileIssues.push({
-                file,
-                line,
-                column: 'ref',
-                message: `ref ${show(row.ref)} is already used by ${display(same.file)}:${same.line} for direction ${row.direction} with ${show(row.counterparty)} (a ref names one transfer)`,
-              });
-            } else refs.set(key, row);
-          }
-          rows.push(row);
-        }
-        if (fileIssues.length > MAX_REPORTED_ISSUES) stopped = true;
+        firstRowSeen();
+        const column = headerNames[fault.field];
+        list.add({ file, line: fault.line, ...(column !== undefined && isColumn(column) ? { column } : {}), message: describeFault(fault, label) });
+        return true;
       },
     });
-    if (!sawHeader && csvIssues.length === 0) {
-      fileIssues.push({ file, line: 1, message: 'is empty (expected a header row: id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo)' });
-    }
-    fileIssues.push(...csvIssues);
-    fileIssues.sort((x, y) => x.line - y.line);
-    issues.push(...fileIssues);
-    files.push({ name: input.name, path: file, company, sha256, rows: rowCount });
+    return rowCount;
   }
-  if (issues.length > 0) throw inputError(issues);
-  return { companies, files, rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency) };
+
+  private fieldCountMessage(fields: readonly string[], header: readonly string[], columns: ColumnIndex | undefined): string {
+    const got = fields.length;
+    const want = header.length;
+    const head = `row has ${got} ${got === 1 ? 'field' : 'fields'} where the header has ${want}`;
+    if (got < want) {
+      const names = header.slice(got).map((n, i) => (isColumn(n) ? n : `column ${got + i + 1}`));
+      return `${head} (no field for ${names.join(', ')}; expected one field per column, empty ones included)`;
+    }
+    // The usual cause: an amount with a thousands separator, not quoted.
+    const at = columns?.amount ?? -1;
+    if (at >= 0) {
+      const whole = fields[at] as string;
+      const rest = fields[at + 1] ?? '';
+      if (/^[0-9]{1,3}$/.test(whole) && /^[0-9]{3}([,.][0-9]+)?$/.test(rest)) {
+        return `${head} (amount ${show(`${whole},${rest}`)} seems split at its comma: write ${whole}${rest})`;
+      }
+    }
+    const extra = got - want;
+    return `${head} (${extra === 1 ? 'one' : extra} too many: expected a value that holds a comma to be quoted, e.g. "Smith, John", and no comma at the end of the line)`;
+  }
+
+  /** One record's rules, then the rules across rows; the record's issues go in column order. */
+  private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
+    const { file, company, columns } = context;
+    const issues: InputIssue[] = [];
+    const row = checkRow(fields, line, this.rows.length, context, issues);
+    const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
+    const seen: Seen = { file, line };
+
+    const id = get('id');
+    if (id !== '' && lengthOf(id) <= MAX_ID_LENGTH) {
+      const earlier = this.ids.get(id);
+      if (earlier === undefined) this.ids.set(id, seen);
+      else {
+        issues.push({
+          file,
+          line,
+          column: 'id',
+          message: `id ${show(id)} is already used at ${earlier.file}:${earlier.line} (expected ids unique within company ${company}, across its files)`,
+        });
+      }
+    }
+
+    const currency = get('currency');
+    if (CURRENCY.test(currency)) {
+      if (this.currency === '') {
+        this.currency = currency;
+        this.currencyWhere = `${file}:${line}`;
+      } else if (currency !== this.currency) {
+        issues.push({
+          file,
+          line,
+          column: 'currency',
+          message: `currency ${show(currency)} differs from the run's currency ${this.currency}, first used at ${this.currencyWhere} (expected one currency per run: convert the ledgers to ${this.currency} first)`,
+        });
+      }
+    }
+
+    const ref = get('ref');
+    const counterparty = get('counterparty');
+    const direction = get('direction');
+    if (ref !== '' && counterparty !== '' && (direction === 'in' || direction === 'out')) {
+      const key = `${counterparty}\u0000${direction}\u0000${ref}`;
+      const earlier = this.refs.get(key);
+      if (earlier === undefined) this.refs.set(key, seen);
+      else {
+        issues.push({
+          file,
+          line,
+          column: 'ref',
+          message: `ref ${show(ref)} is already used at ${earlier.file}:${earlier.line} with the same counterparty ${show(counterparty)} and direction ${direction} (expected a ref unique per counterparty and direction: a ref names one transfer)`,
+        });
+      }
+    }
+
+    if (issues.length === 0) {
+      if (row !== undefined) this.rows.push(row);
+      return;
+    }
+    issues.sort(byColumn);
+    list.addAll(issues);
+  }
+
+  finish(): Ledgers {
+    if (this.next !== this.toRead.length) throw new Error(`LedgerLoader.finish: ${this.toRead.length - this.next} files were not added`);
+    const total = this.lists.reduce((sum, list) => sum + list.total, 0);
+    if (total > 0) throw inputError(this.lists.flatMap((list) => list.issues), total);
+    return {
+      companies: this.companies,
+      files: this.files,
+      rows: this.rows,
+      currency: this.currency,
+      minorDigits: this.currency === '' ? 2 : minorDigits(this.currency),
+    };
+  }
+}
+
+export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string): Ledgers {
+  const loader = new LedgerLoader(
+    inputs.map((input) => input.name),
+    displayDir,
+  );
+  const byName = new Map(inputs.map((input) => [input.name, input.bytes]));
+  for (const name of loader.toRead) loader.add(name, byName.get(name) as Uint8Array);
+  return loader.finish();
 }

@@ -1,36 +1,70 @@
-/** The I/O edge of loading: reads a ledgers folder into memory. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+/**
+ * The I/O edge of loading: reads a ledgers folder one file at a time (only
+ * one file's bytes are held at once) into the pure loader.
+ */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import type { Ledgers } from '../model.js';
-import { isLedgerName, loadLedgers, type LedgerInput } from './load.js';
+import { isLedgerName, LedgerLoader, type LedgerInput } from './load.js';
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'it is a broken link or was removed while reading';
+  if (code === 'ELOOP') return 'it is a link that loops';
+  if (code === 'EISDIR') return 'it is a folder';
+  return (error as Error).message ?? String(error);
+}
+
+const NO_LEDGERS = 'expected a folder of COMPANY.csv files, e.g. amazon.csv or amazon.2026-10.csv; pass --ledgers DIR';
+
+/** The ledger candidates of a folder: `.csv` names, not hidden, not subfolders (SPEC §1). A usage error when there are none. */
+async function ledgerNames(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError(`ledgers folder ${JSON.stringify(dir)} does not exist (pass --ledgers DIR, a folder of COMPANY.csv files)`);
+    if (code === 'ENOTDIR') throw usageError(`--ledgers ${JSON.stringify(dir)} is a file, not a folder (${NO_LEDGERS})`);
+    if (code === 'EACCES' || code === 'EPERM') throw usageError(`ledgers folder ${JSON.stringify(dir)} cannot be read: permission denied`);
+    throw usageError(`ledgers folder ${JSON.stringify(dir)} cannot be read: ${reasonOf(error)}`);
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (!isLedgerName(entry.name) || entry.isDirectory()) continue;
+    // A link is followed: a link to a folder is ignored like a folder, a broken link is reported when read.
+    if (entry.isSymbolicLink()) {
+      const isFolder = await readdir(join(dir, entry.name)).then(
+        () => true,
+        () => false,
+      );
+      if (isFolder) continue;
+    }
+    names.push(entry.name);
+  }
+  if (names.length === 0) throw usageError(`ledgers folder ${JSON.stringify(dir)} holds no ledger file (${NO_LEDGERS})`);
+  return names;
+}
 
 export async function readLedgerInputs(dir: string): Promise<LedgerInput[]> {
-  let names: string[];
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw usageError(`--ledgers ${JSON.stringify(dir)} is not a folder (expected a folder of COMPANY.csv files)`);
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw usageError(`ledgers folder ${JSON.stringify(dir)} does not exist (pass --ledgers DIR, a folder of COMPANY.csv files)`);
-    }
-    if ((error as NodeJS.ErrnoException).code === 'EACCES') throw usageError(`ledgers folder ${JSON.stringify(dir)} cannot be read (permission denied)`);
-    throw error;
-  }
   const inputs: LedgerInput[] = [];
-  for (const name of names.filter(isLedgerName).sort()) {
-    const path = join(dir, name);
-    const info = await stat(path);
-    if (!info.isFile()) continue; // subfolders are ignored (SPEC §1)
-    inputs.push({ name, bytes: await readFile(path) });
-  }
-  if (inputs.length === 0) {
-    throw usageError(`ledgers folder ${JSON.stringify(dir)} holds no ledger file (expected COMPANY.csv files, e.g. amazon.csv)`);
-  }
+  for (const name of await ledgerNames(dir)) inputs.push({ name, bytes: await readFile(join(dir, name)) });
   return inputs;
 }
 
 export async function readLedgers(dir: string): Promise<Ledgers> {
-  return loadLedgers(await readLedgerInputs(dir), dir);
+  const loader = new LedgerLoader(await ledgerNames(dir), dir);
+  for (const name of loader.toRead) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(dir, name));
+    } catch (error) {
+      loader.unreadable(name, reasonOf(error));
+      continue;
+    }
+    loader.add(name, bytes);
+  }
+  return loader.finish();
 }

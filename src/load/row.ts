@@ -1,9 +1,13 @@
-/** SPEC §1 rules for one row: every rule has its own message naming the column and the value. */
+/**
+ * SPEC §1 rules for one row. Every rule has its own message, which names the
+ * column and the value as written and says what was expected (SPEC §6).
+ */
 import type { InputIssue } from '../errors.js';
-import { minorDigits, parseAmount, suggestPlainDecimal, MAX_INTEGER_DIGITS } from '../money/amount.js';
+import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
 import type { Direction, Kind, Row } from '../model.js';
-import type { Column, ColumnIndex } from './columns.js';
-import { parseDate } from './date.js';
+import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
+import { parseDate, type DateParse } from './date.js';
+import { closest } from './suggest.js';
 
 export interface RowContext {
   readonly file: string;
@@ -12,12 +16,20 @@ export interface RowContext {
   readonly company: string;
   readonly companies: ReadonlySet<string>;
   readonly columns: ColumnIndex;
+  /**
+   * Columns the file lacks whose absence was already reported (once per
+   * file): their rules are not checked again. A missing column is added here
+   * the first time a row needs it.
+   */
+  readonly reported: Set<Column>;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
-const DEAL = /^[A-Za-z0-9._-]{1,64}$/;
-const CURRENCY = /^[A-Z]{3}$/;
-const KINDS: readonly string[] = ['investment', 'revenue', 'purchase', 'other'];
+export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
+export const DEAL = /^[A-Za-z0-9._-]{1,64}$/;
+export const CURRENCY = /^[A-Z]{3}$/;
+export const MAX_ID_LENGTH = 128;
+const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
+const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
 /** Shows a value in a message: quoted, control characters escaped, long values cut. */
 export function show(value: string): string {
@@ -25,12 +37,87 @@ export function show(value: string): string {
   return JSON.stringify(cut);
 }
 
+/** Ledgers repeat their dates: parsing each distinct date once saves most of the work. */
+const dateCache = new Map<string, DateParse>();
+function parseDateCached(text: string): DateParse {
+  let parsed = dateCache.get(text);
+  if (parsed === undefined) {
+    if (dateCache.size >= 100_000) dateCache.clear();
+    parsed = parseDate(text);
+    dateCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** Characters as a person counts them (code points). */
+export function lengthOf(text: string): number {
+  return text.length <= MAX_ID_LENGTH ? text.length : Array.from(text).length;
+}
+
+const COLUMN_RANK = new Map<string, number>(COLUMNS.map((c, i) => [c, i]));
+
+/** Orders one row's issues by column (SPEC table order); issues about the whole row first. */
+export function byColumn(x: InputIssue, y: InputIssue): number {
+  return (x.column === undefined ? -1 : (COLUMN_RANK.get(x.column) ?? 99)) - (y.column === undefined ? -1 : (COLUMN_RANK.get(y.column) ?? 99));
+}
+
+/** `1e6` → `1000000`, `2.5E-1` → `0.25`: an exponent written out, or undefined. */
+function expandExponent(text: string): string | undefined {
+  const m = /^([0-9]+)(?:\.([0-9]+))?[eE]([+-]?[0-9]{1,2})$/.exec(text);
+  if (m === null) return undefined;
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  const point = (m[1] as string).length + Number(m[3]);
+  let whole: string;
+  let fraction: string;
+  if (point <= 0) {
+    whole = '0';
+    fraction = '0'.repeat(-point) + digits;
+  } else if (point >= digits.length) {
+    whole = digits + '0'.repeat(point - digits.length);
+    fraction = '';
+  } else {
+    whole = digits.slice(0, point);
+    fraction = digits.slice(point);
+  }
+  whole = whole.replace(/^0+(?=[0-9])/, '');
+  fraction = fraction.replace(/0+$/, '');
+  return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
 /**
- * Validates one record. Returns the row, or undefined after pushing one issue
- * per broken rule to `issues`.
+ * What the user meant by an amount that is not a plain decimal, as the end
+ * of a message: `write 1000.00` when the intent is certain (`1,000.00`,
+ * `$5`, `.5`, `100.`, `1e6`), otherwise what is expected. A minus sign is
+ * never "fixed": money that left is direction out, not a negative amount.
+ */
+function amountHint(text: string): string {
+  let s = text.trim();
+  s = s.replace(/^(?:[A-Z]{3}\s?|[$€£¥])/, '').replace(/(?:\s?[A-Z]{3}|[$€£¥])$/, '');
+  if (/^\(.*\)$/.test(s) || s.startsWith('-') || s.endsWith('-') || s.startsWith('−')) {
+    return 'expected a positive amount without a sign: the direction column says which way the money went';
+  }
+  if (s.startsWith('+')) s = s.slice(1);
+  if (/^[0-9]{1,3}([,' _\u00a0\u202f][0-9]{3})+(\.[0-9]+)?$/.test(s)) s = s.replace(/[,' _\u00a0\u202f]/g, '');
+  if (s.startsWith('.')) s = `0${s}`;
+  if (/^[0-9]+\.$/.test(s)) s = s.slice(0, -1);
+  s = expandExponent(s) ?? s;
+  if (s !== text && PLAIN_DECIMAL.test(s)) return `write ${s}`;
+  if (/^[0-9]+,[0-9]+$/.test(s) || /^[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$/.test(s)) {
+    return 'expected a point before the decimals and no thousands separator, e.g. 1234.50';
+  }
+  return 'expected digits with an optional decimal point, e.g. 1000.00: no sign, thousands separator, currency symbol or exponent';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Validates one record. Pushes one issue per broken rule to `issues` (in
+ * column order) and returns the row when there is none.
  */
 export function checkRow(fields: readonly string[], line: number, seq: number, ctx: RowContext, issues: InputIssue[]): Row | undefined {
-  const { file, columns } = ctx;
+  const { file, columns, reported } = ctx;
   const before = issues.length;
   const get = (column: Column): string => {
     const i = columns[column];
@@ -39,75 +126,101 @@ export function checkRow(fields: readonly string[], line: number, seq: number, c
   const fail = (column: Column, message: string): void => {
     issues.push({ file, line, column, message });
   };
-  const missing = (column: Column, why: string): void => {
-    fail(column, columns[column] < 0 ? `${column} is required ${why}, but the file has no ${column} column` : `${column} is empty (required ${why})`);
+  /** An empty required value, or a column the file lacks (reported on the first row that needs it, once per file). */
+  const missing = (column: Column, expected: string, needed = 'on every row'): void => {
+    if (columns[column] >= 0) fail(column, `${column} is empty (${expected})`);
+    else if (!reported.has(column)) {
+      reported.add(column);
+      fail(column, `${column} is required ${needed}, but the file has no ${column} column (expected a ${column} column; reported once, on the first row that needs it)`);
+    }
   };
 
   const id = get('id');
-  if (id === '') missing('id', 'on every row');
-  else if (id.length > 128) fail('id', `id ${show(id)} is ${id.length} characters long (at most 128)`);
+  if (id === '') missing('id', `expected an id of 1 to ${MAX_ID_LENGTH} characters, unique within the company`);
+  else if (lengthOf(id) > MAX_ID_LENGTH) fail('id', `id ${show(id)} has ${lengthOf(id)} characters (expected 1 to ${MAX_ID_LENGTH})`);
 
   const date = get('date');
-  const parsedDate = parseDate(date);
-  if (date === '') missing('date', 'on every row');
+  const parsedDate = parseDateCached(date);
+  if (date === '') missing('date', 'expected YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS');
   else if (!parsedDate.ok) {
-    if (parsedDate.reason === 'format') fail('date', `date ${show(date)} is not YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (no time zone)`);
-    else if (parsedDate.reason === 'calendar') fail('date', `date ${show(date)} is not a real calendar date`);
-    else fail('date', `date ${show(date)} has an impossible time of day (hours 00-23, minutes and seconds 00-59)`);
+    if (parsedDate.reason === 'format') fail('date', `date ${show(date)} is not YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (${parsedDate.detail})`);
+    else if (parsedDate.reason === 'calendar') fail('date', `date ${show(date)} is not a real calendar date (${parsedDate.detail})`);
+    else fail('date', `date ${show(date)} is not a real time of day (${parsedDate.detail})`);
   }
 
   const direction = get('direction');
-  if (direction === '') missing('direction', 'on every row (in or out)');
-  else if (direction !== 'in' && direction !== 'out') fail('direction', `direction ${show(direction)} is not "in" or "out" (exact, lowercase)`);
+  const directionOk = direction === 'in' || direction === 'out';
+  if (direction === '') missing('direction', 'expected in or out');
+  else if (!directionOk) {
+    const fixed = direction.trim().toLowerCase();
+    const hint = fixed === 'in' || fixed === 'out' ? `write ${fixed}` : 'expected in or out, exact and lowercase';
+    fail('direction', `direction ${show(direction)} is not in or out (${hint})`);
+  }
 
   const counterparty = get('counterparty');
-  if (counterparty === '') missing('counterparty', 'on every row (a company id of this set or an external name)');
-  else if (counterparty === ctx.company)
-    fail('counterparty', `counterparty ${show(counterparty)} is the company itself (a ledger records money moving to or from another party)`);
+  if (counterparty === '') missing('counterparty', 'expected a company id of this ledger set or the name of an external party');
+  else if (counterparty === ctx.company) {
+    fail('counterparty', `counterparty ${show(counterparty)} is the company itself (expected the other party: a company id of this ledger set or an external name)`);
+  }
 
   const kind = get('kind');
   let kindOk = false;
-  if (kind === '') missing('kind', 'on every row (investment, revenue, purchase or other)');
-  else if (!KINDS.includes(kind)) fail('kind', `kind ${show(kind)} is not investment, revenue, purchase or other`);
-  else if (kind === 'revenue' && direction === 'out') fail('kind', `kind "revenue" goes with direction "in", found "out" (money paid out is a purchase or other)`);
-  else if (kind === 'purchase' && direction === 'in') fail('kind', `kind "purchase" goes with direction "out", found "in" (money received for a sale is revenue)`);
-  else kindOk = true;
+  if (kind === '') missing('kind', 'expected investment, revenue, purchase or other');
+  else if (!(KINDS as readonly string[]).includes(kind)) {
+    const near = closest(kind, KINDS);
+    fail('kind', `kind ${show(kind)} is not a kind (${near !== undefined ? `did you mean ${near}? ` : ''}expected investment, revenue, purchase or other, exact and lowercase)`);
+  } else if (kind === 'revenue' && direction === 'out') {
+    fail('kind', 'kind "revenue" does not go with direction "out" (expected revenue only on money coming in; money paid out is a purchase or other)');
+  } else if (kind === 'purchase' && direction === 'in') {
+    fail('kind', 'kind "purchase" does not go with direction "in" (expected purchase only on money going out; money received for a sale is revenue)');
+  } else kindOk = true;
 
   const category = get('category');
   if (category === '') {
-    if (kindOk && (kind === 'revenue' || kind === 'purchase')) missing('category', `on ${kind} rows (a lowercase slug such as cloud or chips)`);
+    if (kindOk && (kind === 'revenue' || kind === 'purchase')) missing('category', `expected a category on ${kind} rows: a lowercase slug such as cloud or chips`, `on ${kind} rows`);
   } else if (!SLUG.test(category)) {
-    fail('category', `category ${show(category)} is not a lowercase slug (a-z, 0-9, "-" and "_", starting with a letter or digit, e.g. cloud)`);
+    const fixed = category.trim().toLowerCase().replace(/\s+/g, '-');
+    const hint = SLUG.test(fixed) ? `write ${fixed}` : 'expected a lowercase slug: a-z, 0-9, "-" and "_", starting with a letter or digit, e.g. cloud';
+    fail('category', `category ${show(category)} is not a lowercase slug (${hint})`);
   }
 
   const currency = get('currency');
-  let digits = 2;
-  if (currency === '') missing('currency', 'on every row (three upper-case letters, e.g. USD)');
-  else if (!CURRENCY.test(currency)) fail('currency', `currency ${show(currency)} is not three upper-case letters (e.g. USD)`);
-  else digits = minorDigits(currency);
+  const currencyOk = CURRENCY.test(currency);
+  const digits = currencyOk ? minorDigits(currency) : undefined;
 
   const amountText = get('amount');
   let amount = 0n;
-  if (amountText === '') missing('amount', 'on every row (a plain positive decimal such as 1000.00)');
+  if (amountText === '') missing('amount', 'expected a plain positive decimal such as 1000.00');
   else {
-    const parsed = parseAmount(amountText, digits);
+    const parsed = parseAmount(amountText, digits ?? 64);
     if (parsed.ok) amount = parsed.minor;
-    else if (parsed.reason === 'not-plain') {
-      const guess = suggestPlainDecimal(amountText);
-      const hint = guess !== undefined ? `write ${guess}` : 'digits with an optional decimal point, no sign, separator, symbol or exponent';
-      fail('amount', `amount ${show(amountText)} is not a plain decimal (${hint})`);
-    } else if (parsed.reason === 'zero') fail('amount', `amount ${show(amountText)} is not greater than zero`);
-    else if (parsed.reason === 'too-many-digits')
-      fail('amount', `amount ${show(amountText)} has more than ${MAX_INTEGER_DIGITS} digits before the decimal point (leading zeros count)`);
-    else
-      fail(
-        'amount',
-        `amount ${show(amountText)} has more decimals than ${currency === '' ? 'the currency' : currency} allows (at most ${digits}${digits === 0 ? ': no decimal point' : ''})`,
-      );
+    else if (parsed.reason === 'not-plain') fail('amount', `amount ${show(amountText)} is not a plain decimal (${amountHint(amountText)})`);
+    else if (parsed.reason === 'zero') fail('amount', `amount ${show(amountText)} is not greater than zero (expected a positive amount)`);
+    else if (parsed.reason === 'too-many-digits') {
+      const whole = (amountText.split('.')[0] as string).length;
+      fail('amount', `amount ${show(amountText)} has ${whole} digits before the decimal point (expected at most ${MAX_INTEGER_DIGITS}; leading zeros count)`);
+    } else {
+      const [whole, fraction] = amountText.split('.') as [string, string];
+      const d = digits ?? 0;
+      const trimmed = fraction.slice(0, d);
+      const zeros = /^0*$/.test(fraction.slice(d));
+      const fix = zeros ? `: write ${d === 0 ? whole : `${whole}.${trimmed}`}` : '';
+      const allowed = d === 0 ? 'no decimals' : `at most ${plural(d, 'decimal')}`;
+      fail('amount', `amount ${show(amountText)} has ${plural(fraction.length, 'decimal')}, more than ${currency} allows (expected ${allowed}${fix})`);
+    }
+  }
+
+  if (currency === '') missing('currency', 'expected three upper-case letters such as USD');
+  else if (!currencyOk) {
+    const fixed = currency.trim().toUpperCase();
+    const hint = CURRENCY.test(fixed) ? `write ${fixed}` : 'expected an ISO 4217 code such as USD';
+    fail('currency', `currency ${show(currency)} is not three upper-case letters (${hint})`);
   }
 
   const deal = get('deal');
-  if (deal !== '' && !DEAL.test(deal)) fail('deal', `deal ${show(deal)} is not a deal name (1-64 letters, digits, ".", "_" or "-")`);
+  if (deal !== '' && !DEAL.test(deal)) {
+    fail('deal', `deal ${show(deal)} is not a deal name (expected 1 to 64 letters, digits, ".", "_" or "-")`);
+  }
 
   if (issues.length > before) return undefined;
   const day = parsedDate.ok ? parsedDate.day : '';

@@ -21,12 +21,21 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return previous[y.length] as number;
 }
 
-/** The candidate within two edits of `word`, if any (the first of the closest). */
+/**
+ * The candidate closest to `word` (the first of the closest), if it is near
+ * enough to be a likely typo: one edit for words of up to four characters,
+ * two for longer ones. Case, spaces and the BOM are ignored.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.replace(/^\uFEFF/, '').trim().toLowerCase();
+  if (w === '') return undefined;
+  const exact = candidates.find((c) => c === w);
+  if (exact !== undefined) return exact;
+  const limit = Array.from(w).length <= 4 ? 1 : 2;
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const d = editDistance(word, candidate, 2);
+    const d = editDistance(w, candidate, limit);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -3,9 +3,19 @@
  * folder beside its target and renamed into place only when all of them are
  * complete (SPEC §5). A failure or an interrupt removes the temporary folders
  * and leaves earlier reports as they were.
+ *
+ * Interrupts: while the folders are written, SIGINT and SIGTERM are caught
+ * (so a second Ctrl-C cannot kill the process halfway through its clean-up)
+ * and turn into an `interrupted` error once the temporary folders are gone.
+ * Once every folder is complete the swap is not interrupted: it is a few
+ * renames, and finishing it is the only state that is not partial.
+ *
+ * A run killed outright (SIGKILL, power loss) cannot clean up after itself;
+ * the next run into the same folder removes what it left (`.roundtrip-tmp-*`)
+ * and puts back an earlier report it had moved aside (`.roundtrip-old-*`).
  */
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
 
 export interface FolderContent {
@@ -20,24 +30,40 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
   /** Test hook: replaces writeFile to simulate a failing disk. */
   readonly writeFileImpl?: (path: string, data: string) => Promise<void>;
+  /** Catch SIGINT and SIGTERM while writing (default true); the signal then acts like `signal`. */
+  readonly catchSignals?: boolean;
 }
 
-const TMP_PREFIX = '.roundtrip-tmp-';
-const OLD_PREFIX = '.roundtrip-old-';
+export const TMP_PREFIX = '.roundtrip-tmp-';
+export const OLD_PREFIX = '.roundtrip-old-';
+const LEFTOVER = /^\.roundtrip-(tmp|old)-(\d+)-[0-9a-z]+-(.+)$/;
+
+const INTERRUPTED = 'interrupted; no report was written and earlier reports were left as they were';
+
+function reasonOf(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file stands where a folder is needed';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EIO':
+      return 'input/output error on the device';
+    default:
+      return e.message ?? String(error);
+  }
+}
 
 function ioError(action: string, path: string, error: unknown): RoundtripError {
-  const e = error as NodeJS.ErrnoException;
-  const reason =
-    e.code === 'EACCES' || e.code === 'EPERM'
-      ? 'permission denied'
-      : e.code === 'ENOSPC'
-        ? 'no space left on the device'
-        : e.code === 'ENOTDIR' || e.code === 'EEXIST'
-          ? 'a file stands where a folder is needed'
-          : e.code === 'EROFS'
-            ? 'read-only file system'
-            : (e.message ?? String(error));
-  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${reason}; earlier reports were left as they were`);
+  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${reasonOf(error)}; earlier reports were left as they were`);
 }
 
 async function defaultWrite(path: string, data: string): Promise<void> {
@@ -50,23 +76,134 @@ async function defaultWrite(path: string, data: string): Promise<void> {
   }
 }
 
+/** Removes a path, never throwing: clean-up must not hide the error that caused it. */
+async function remove(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true }).catch(() => undefined);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans up after a run that was killed outright: removes its temporary
+ * folders and restores a report it had moved aside but not replaced.
+ * Leaves alone anything of a process that is still running.
+ */
+async function recoverLeftovers(outDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = LEFTOVER.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    const path = join(outDir, name);
+    if (m[1] === 'old') {
+      const target = join(outDir, m[3] as string);
+      if (!(await exists(target).catch(() => true))) {
+        await rename(path, target).catch(() => undefined);
+        continue;
+      }
+    }
+    await remove(path);
+  }
+}
+
+let sequence = 0;
+
 export async function writeFolders(outDir: string, folders: readonly FolderContent[], options: WriteOptions = {}): Promise<void> {
   const write = options.writeFileImpl ?? defaultWrite;
-  const checkAbort = (): void => {
-    if (options.signal?.aborted) throw new RoundtripError('interrupted', 'interrupted; no report was written and earlier reports were left as they were');
+  let caught = false;
+  const onSignal = (): void => {
+    caught = true;
   };
+  const aborted = (): boolean => caught || options.signal?.aborted === true;
+  const checkAbort = (): void => {
+    if (aborted()) throw new RoundtripError('interrupted', INTERRUPTED);
+  };
+  const catchSignals = options.catchSignals ?? true;
+  if (catchSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    checkAbort();
+    await writeAll(outDir, folders, write, checkAbort);
+  } finally {
+    if (catchSignals) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  }
+}
+
+async function writeAll(
+  outDir: string,
+  folders: readonly FolderContent[],
+  write: (path: string, data: string) => Promise<void>,
+  checkAbort: () => void,
+): Promise<void> {
+  // The output folder: created when missing (and removed again if the run fails).
+  let created: string | undefined;
   try {
     const info = await stat(outDir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
     if (info !== undefined && !info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    await mkdir(outDir, { recursive: true });
+    created = await mkdir(outDir, { recursive: true });
   } catch (error) {
     throw ioError('create the output folder', outDir, error);
   }
+  /** Removes the folders this run created (empty once the temporary folders are gone), innermost first. */
+  const undoCreate = async (): Promise<void> => {
+    if (created === undefined) return;
+    const first = resolve(created);
+    for (let path = resolve(outDir); path.startsWith(first); path = dirname(path)) {
+      const removed = await rmdir(path).then(
+        () => true,
+        () => false,
+      );
+      if (!removed || path === first) break;
+    }
+  };
 
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  await recoverLeftovers(outDir);
+
+  // A report folder may replace an earlier report folder, never a file.
+  for (const folder of folders) {
+    const target = join(outDir, folder.name);
+    const info = await stat(target).catch(() => undefined);
+    if (info !== undefined && !info.isDirectory()) {
+      await undoCreate();
+      throw new RoundtripError(
+        'io',
+        `cannot write the report folder ${JSON.stringify(target)}: a file stands there (move it away or choose another --out); earlier reports were left as they were`,
+      );
+    }
+  }
+
+  const tag = `${process.pid}-${Date.now().toString(36)}${(sequence++).toString(36)}`;
   const temps: string[] = [];
   try {
     for (const folder of folders) {
@@ -89,33 +226,41 @@ export async function writeFolders(outDir: string, folders: readonly FolderConte
     }
     checkAbort();
   } catch (error) {
-    await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
+    for (const tmp of temps) await remove(tmp);
+    await undoCreate();
     throw error;
   }
 
-  // Every folder is complete: swap them into place.
+  // Every folder is complete: swap them into place, undoing every swap if one fails.
+  const swapped: { target: string; old: string | undefined }[] = [];
   for (let i = 0; i < folders.length; i++) {
-    const folder = folders[i] as FolderContent;
+    const target = join(outDir, (folders[i] as FolderContent).name);
     const tmp = temps[i] as string;
-    const target = join(outDir, folder.name);
-    const old = join(outDir, `${OLD_PREFIX}${tag}-${folder.name}`);
-    let moved = false;
+    const old = join(outDir, `${OLD_PREFIX}${tag}-${(folders[i] as FolderContent).name}`);
+    let moved: string | undefined;
     try {
-      await rename(target, old);
-      moved = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        await Promise.all(temps.slice(i).map((t) => rm(t, { recursive: true, force: true })));
-        throw ioError('replace', target, error);
+      try {
+        await rename(target, old);
+        moved = old;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
-    }
-    try {
-      await rename(tmp, target);
+      try {
+        await rename(tmp, target);
+      } catch (error) {
+        if (moved !== undefined) await rename(moved, target).catch(() => undefined);
+        throw error;
+      }
+      swapped.push({ target, old: moved });
     } catch (error) {
-      if (moved) await rename(old, target).catch(() => undefined);
-      await Promise.all(temps.slice(i).map((t) => rm(t, { recursive: true, force: true })));
+      for (const done of swapped.reverse()) {
+        await remove(done.target);
+        if (done.old !== undefined) await rename(done.old, done.target).catch(() => undefined);
+      }
+      for (const t of temps) await remove(t);
+      await undoCreate();
       throw ioError('replace', target, error);
     }
-    if (moved) await rm(old, { recursive: true, force: true });
   }
+  for (const done of swapped) if (done.old !== undefined) await remove(done.old);
 }
