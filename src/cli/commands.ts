@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
+import { generateCommand } from './generate.js';
 import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [runCommand, checkCommand, auditCommand, compareCommand];
+export const commands: CommandModule<any, any>[] = [runCommand, checkCommand, auditCommand, compareCommand, generateCommand];
