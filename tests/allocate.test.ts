@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate } from '../src/money/allocate.js';
+import { allocate, allocateBig } from '../src/money/allocate.js';
 import { formatAmount, percent } from '../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
@@ -64,6 +64,53 @@ describe('allocate (SPEC §3.1)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('allocate: the double path gives the BigInt path\'s integers', () => {
+  const big = (n: bigint, w: bigint[]): bigint[] => allocateBig(n, w, w.reduce((a, b) => a + b, 0n));
+  const below = (bits: number) => fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n });
+
+  it('on random amounts and weights up to 2^50 (products up to 2^100)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(below(50), below(34), below(12)),
+        fc.array(fc.oneof(below(48), below(30), below(8), fc.constant(0n)), { minLength: 1, maxLength: 12 }),
+        (n, weights) => {
+          fc.pre(weights.some((w) => w > 0n) && weights.reduce((a, b) => a + b, 0n) < 2n ** 50n);
+          expect(allocate(n, weights)).toEqual(big(n, weights));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on quotients next to whole numbers (remainders near 0 and near W)', () => {
+    fc.assert(
+      fc.property(below(49), below(49), below(20), fc.integer({ min: -3, max: 3 }), (w, other, q, delta) => {
+        fc.pre(w > 0n && other > 0n && q > 0n);
+        const total = w + other;
+        // n with n·w / W within a few units of the whole number q
+        const n = (q * total) / w + BigInt(delta);
+        fc.pre(n > 0n && n < 2n ** 50n);
+        expect(allocate(n, [w, other])).toEqual(big(n, [w, other]));
+        expect(allocate(n, [other, w, 1n])).toEqual(big(n, [other, w, 1n]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('at the edges of the double path', () => {
+    const edge = 2n ** 50n - 1n;
+    for (const [n, w] of [
+      [edge, [edge - 1n, 1n]],
+      [edge, [1n, edge - 1n]],
+      [edge - 7n, [2n ** 49n, 2n ** 49n - 1n]],
+      [2n ** 26n + 1n, [2n ** 49n + 3n, 2n ** 48n + 5n, 7n]],
+      [3n, [2n ** 49n, 2n ** 49n - 2n]],
+    ] as [bigint, bigint[]][]) {
+      expect(allocate(n, w)).toEqual(big(n, w));
+    }
   });
 });
 
