@@ -54,17 +54,8 @@ export interface GeneratedChunk {
   readonly text: string;
 }
 
-/** The exception codes of SPEC §2, in the order of its table. */
-export const EXCEPTION_CODES = [
-  'unmatched',
-  'amount_mismatch',
-  'date_mismatch',
-  'kind_mismatch',
-  'category_mismatch',
-  'unfunded',
-  'lookalike_counterparty',
-] as const;
-export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
+export { EXCEPTION_CODES, type ExceptionCode } from '../model.js';
+import { EXCEPTION_CODES, type ExceptionCode } from '../model.js';
 
 export interface GenerationSummary {
   /** File names, sorted (code units). */
