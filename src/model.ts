@@ -29,7 +29,6 @@ export interface Row {
   readonly category: string;
   /** Integer minor units. */
   readonly amount: bigint;
-  readonly amountText: string;
   readonly currency: string;
   readonly ref: string;
   readonly deal: string;

@@ -57,6 +57,13 @@ export class LedgerLoader {
   private readonly lists: IssueList[] = [];
   private readonly companies: string[];
   private readonly companySet: ReadonlySet<string>;
+  private readonly interned = new Map<string, string>();
+  private readonly intern = (value: string): string => {
+    const known = this.interned.get(value);
+    if (known !== undefined) return known;
+    this.interned.set(value, value);
+    return value;
+  };
   private readonly rows: Row[] = [];
   private readonly files: LedgerFile[] = [];
   private currency = '';
@@ -197,7 +204,7 @@ export class LedgerLoader {
           return true;
         }
         if (columns !== undefined) {
-          context ??= { file, fileName: name, company, companies: this.companySet, columns, reported };
+          context ??= { file, fileName: name, company, companies: this.companySet, columns, reported, intern: this.intern };
           this.checkRecord(fields, line, context, list);
         }
         return true;

@@ -22,6 +22,11 @@ export interface RowContext {
    * the first time a row needs it.
    */
   readonly reported: Set<Column>;
+  /**
+   * Returns one shared instance of a repeated value (a day, a name, a
+   * category), so two million rows do not hold two million copies of "USD".
+   */
+  readonly intern: (value: string) => string;
 }
 
 export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
@@ -116,6 +121,9 @@ function plural(n: number, word: string): string {
  * Validates one record. Pushes one issue per broken rule to `issues` (in
  * column order) and returns the row when there is none.
  */
+/** The kinds as shared constants. */
+const KIND_OF: Record<string, Kind> = { investment: 'investment', revenue: 'revenue', purchase: 'purchase', other: 'other' };
+
 export function checkRow(fields: readonly string[], line: number, seq: number, ctx: RowContext, issues: InputIssue[]): Row | undefined {
   const { file, columns, reported } = ctx;
   const before = issues.length;
@@ -223,7 +231,8 @@ export function checkRow(fields: readonly string[], line: number, seq: number, c
   }
 
   if (issues.length > before) return undefined;
-  const day = parsedDate.ok ? parsedDate.day : '';
+  const { intern } = ctx;
+  const day = parsedDate.ok ? intern(parsedDate.day) : '';
   const ts = parsedDate.ok ? parsedDate.ts : 0;
   return {
     company: ctx.company,
@@ -231,18 +240,17 @@ export function checkRow(fields: readonly string[], line: number, seq: number, c
     line,
     seq,
     id,
-    date,
+    date: date.length === 10 ? day : date,
     day,
     ts,
-    direction: direction as Direction,
-    counterparty,
-    kind: kind as Kind,
-    category,
+    direction: direction === 'in' ? 'in' : 'out',
+    counterparty: intern(counterparty),
+    kind: KIND_OF[kind] as Kind,
+    category: intern(category),
     amount,
-    amountText,
-    currency,
+    currency: intern(currency),
     ref: get('ref'),
-    deal,
+    deal: deal === '' ? '' : intern(deal),
     memo: get('memo'),
   };
 }
