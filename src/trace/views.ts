@@ -4,7 +4,7 @@
  * stakes; without one, the whole pool is rest in that view. So the state is
  * bounded by the number of stakes, whatever the length of history.
  */
-import { allocate } from '../money/allocate.js';
+import { allocate, allocateSafe, SAFE_LIMIT } from '../money/allocate.js';
 import type { Method } from './methods.js';
 import { compareKeys, type Parts } from './stake.js';
 
@@ -43,7 +43,56 @@ export class BalanceView implements View {
     return { keys: [...this.keys], amounts: [...this.amounts] };
   }
 
+  /** Does the view hold a stake of this deal? */
+  private holdsDeal(deal: string): boolean {
+    for (const key of this.keys) if (dealOf(key) === deal) return true;
+    return false;
+  }
+
+  /**
+   * The common case, pro rata with no earmarked stake and a pool below 2^50
+   * minor units: one allocate over [rest, stakes] in exact doubles, the
+   * stakes updated in place. Same integers as the general path below.
+   */
+  private drawProRata(amount: bigint, balance: bigint): Parts {
+    const { keys, amounts } = this;
+    const k = keys.length;
+    const weights = new Array<number>(k + 1);
+    weights[0] = Number(balance - this.stakeTotal);
+    for (let i = 0; i < k; i++) weights[i + 1] = Number(amounts[i] as bigint);
+    const split = allocateSafe(Number(amount), weights, Number(balance));
+    const outKeys: string[] = [];
+    const outAmounts: bigint[] = [];
+    let emptied = false;
+    for (let i = 0; i < k; i++) {
+      const part = split[i + 1] as number;
+      if (part === 0) continue;
+      const taken = BigInt(part);
+      outKeys.push(keys[i] as string);
+      outAmounts.push(taken);
+      const kept = (amounts[i] as bigint) - taken;
+      amounts[i] = kept;
+      this.stakeTotal -= taken;
+      if (kept === 0n) emptied = true;
+    }
+    if (emptied) {
+      const keepKeys: string[] = [];
+      const keepAmounts: bigint[] = [];
+      for (let i = 0; i < k; i++) {
+        if ((amounts[i] as bigint) === 0n) continue;
+        keepKeys.push(keys[i] as string);
+        keepAmounts.push(amounts[i] as bigint);
+      }
+      this.keys = keepKeys;
+      this.amounts = keepAmounts;
+    }
+    return { rest: BigInt(split[0] as number), keys: outKeys, amounts: outAmounts };
+  }
+
   draw(amount: bigint, balance: bigint, earmark: string): Parts {
+    if (this.method === 'pro-rata' && balance < SAFE_LIMIT && (earmark === '' || !this.holdsDeal(earmark))) {
+      return this.drawProRata(amount, balance);
+    }
     const { keys, amounts } = this;
     const k = keys.length;
     const taken = new Array<bigint>(k).fill(0n);
