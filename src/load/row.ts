@@ -4,7 +4,7 @@
  */
 import type { InputIssue } from '../errors.js';
 import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
-import type { Direction, Kind, Row } from '../model.js';
+import type { Kind, Row } from '../model.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
 import { parseDate, type DateParse } from './date.js';
 import { closest } from './suggest.js';

@@ -7,7 +7,7 @@ import type { Matched } from '../match/match.js';
 import { formatAmount, percent } from '../money/amount.js';
 import type { Returning, TraceResult } from '../trace/trace.js';
 import type { Period } from './period.js';
-import { table, type Table } from './table.js';
+import { table, type RowSource } from './table.js';
 
 /** One booked revenue row with its split (SPEC §3.2 step 5). */
 export interface RevenueLine {
@@ -110,7 +110,7 @@ export function periodReport(
 }
 
 /** The four CSV tables of SPEC §4. */
-export function reportTables(report: PeriodReport, digits: number): Record<'summary' | 'revenue' | 'circular' | 'exceptions', Table> {
+export function reportTables(report: PeriodReport, digits: number): Record<'summary' | 'revenue' | 'circular' | 'exceptions', RowSource> {
   const money = (m: bigint): string => formatAmount(m, digits);
 
   const summary = table([
@@ -141,22 +141,24 @@ export function reportTables(report: PeriodReport, digits: number): Record<'summ
     ['payer_kind', 'text'],
     ['source', 'text'],
   ]);
-  for (const l of report.revenue) {
-    const r = l.row;
-    revenue.rows.push([
-      r.company,
-      r.id,
-      r.date,
-      r.counterparty,
-      r.category,
-      money(r.amount),
-      money(l.organic),
-      money(l.circular),
-      percent(l.circular, r.amount),
-      l.transfer.matched,
-      l.payerKind,
-      source(r),
-    ]);
+  function* revenueRows(): Generator<string[]> {
+    for (const l of report.revenue) {
+      const r = l.row;
+      yield [
+        r.company,
+        r.id,
+        r.date,
+        r.counterparty,
+        r.category,
+        money(r.amount),
+        money(l.organic),
+        money(l.circular),
+        percent(l.circular, r.amount),
+        l.transfer.matched,
+        l.payerKind,
+        source(r),
+      ];
+    }
   }
 
   const circular = table([
@@ -172,20 +174,22 @@ export function reportTables(report: PeriodReport, digits: number): Record<'summ
     ['amount', 'number'],
     ['source', 'text'],
   ]);
-  for (const c of report.returning) {
-    circular.rows.push([
-      c.company,
-      c.row?.id ?? '',
-      c.cited.date,
-      c.kind,
-      c.transfer.payer,
-      c.category,
-      c.stake.investee,
-      c.stake.deal,
-      c.stake.investee === c.transfer.payer ? 'direct' : 'indirect',
-      money(c.amount),
-      source(c.cited),
-    ]);
+  function* circularRows(): Generator<string[]> {
+    for (const c of report.returning) {
+      yield [
+        c.company,
+        c.row?.id ?? '',
+        c.cited.date,
+        c.kind,
+        c.transfer.payer,
+        c.category,
+        c.stake.investee,
+        c.stake.deal,
+        c.stake.investee === c.transfer.payer ? 'direct' : 'indirect',
+        money(c.amount),
+        source(c.cited),
+      ];
+    }
   }
 
   const exceptions = table([
@@ -214,7 +218,7 @@ export function reportTables(report: PeriodReport, digits: number): Record<'summ
       source(e.row),
     ]);
   }
-  return { summary, revenue, circular, exceptions };
+  return { summary, revenue: { ...revenue, rows: revenueRows() }, circular: { ...circular, rows: circularRows() }, exceptions };
 }
 
 export type { Ledgers };

@@ -6,6 +6,13 @@ export interface Table {
   readonly rows: string[][];
 }
 
+/** A table whose rows are produced as they are written (the large reports: never all held at once). */
+export interface RowSource {
+  readonly header: readonly string[];
+  readonly text: readonly boolean[];
+  readonly rows: Iterable<readonly string[]>;
+}
+
 export function table(columns: readonly (readonly [string, 'text' | 'number'])[]): Table {
   return { header: columns.map(([name]) => name), text: columns.map(([, type]) => type === 'text'), rows: [] };
 }

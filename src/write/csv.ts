@@ -4,7 +4,7 @@
  * quote, CR or LF, and a leading apostrophe on text fields that a spreadsheet
  * would take for a formula.
  */
-import type { Table } from '../report/table.js';
+import type { RowSource } from '../report/table.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -21,9 +21,13 @@ export interface CsvOptions {
   readonly bom: boolean;
 }
 
-export function tableToCsv(t: Table, options: CsvOptions): string {
-  const lines: string[] = [t.header.map(csvField).join(',')];
+const CHUNK = 4096;
+
+/** The CSV text of a table; rows are consumed as they come and joined in chunks. */
+export function tableToCsv(t: RowSource, options: CsvOptions): string {
+  const chunks: string[] = [`${options.bom ? '\uFEFF' : ''}${t.header.map(csvField).join(',')}\r\n`];
   const text = t.text;
+  let lines: string[] = [];
   for (const row of t.rows) {
     let line = '';
     for (let i = 0; i < row.length; i++) {
@@ -32,6 +36,11 @@ export function tableToCsv(t: Table, options: CsvOptions): string {
       line += csvField(text[i] ? guardFormula(value) : value);
     }
     lines.push(line);
+    if (lines.length === CHUNK) {
+      chunks.push(`${lines.join('\r\n')}\r\n`);
+      lines = [];
+    }
   }
-  return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
+  if (lines.length > 0) chunks.push(`${lines.join('\r\n')}\r\n`);
+  return chunks.join('');
 }
