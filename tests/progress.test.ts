@@ -30,6 +30,16 @@ describe('progress display', () => {
     expect(stream.text.endsWith('\r\u001b[2K')).toBe(true);
   });
 
+  it('gives the rate in rows when rows are reported (loading)', async () => {
+    const stream = fakeStream(true);
+    const progress = terminalProgress(stream);
+    progress.stage('loading', 62, 'files');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    progress.update(31, 500000);
+    // eslint-disable-next-line no-control-regex
+    expect(stream.text.split('\r').at(-1)).toMatch(/^\u001b\[2Kroundtrip: loading 50% \(31 of 62 files, 500,000 rows, [\d,]+ rows\/s\)$/);
+  });
+
   it('renders at most ten times a second', () => {
     const stream = fakeStream(true);
     const progress = terminalProgress(stream);

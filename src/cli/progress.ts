@@ -7,8 +7,12 @@
 export interface Progress {
   /** Starts a stage of `total` units (rows, transfers). */
   stage(name: string, total: number, unit: string): void;
-  /** Reports `done` units of the current stage (cheap: renders at most ten times a second). */
-  update(done: number): void;
+  /**
+   * Reports `done` units of the current stage, and optionally the ledger rows
+   * read so far (then the rate is in rows/s). Cheap: renders at most ten
+   * times a second.
+   */
+  update(done: number, rows?: number): void;
   /** Clears the line. */
   done(): void;
 }
@@ -22,11 +26,15 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let started = 0;
   let lastRender = 0;
   let shown = false;
-  const render = (done: number, now: number): void => {
+  const render = (done: number, now: number, rows?: number): void => {
     const seconds = Math.max((now - started) / 1000, 0.001);
     const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
-    const rate = Math.round(done / seconds).toLocaleString('en-US');
-    const line = `roundtrip: ${name} ${percent}% (${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit}, ${rate} ${unit}/s)`;
+    const count = `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${unit}`;
+    const rate =
+      rows === undefined
+        ? `${Math.round(done / seconds).toLocaleString('en-US')} ${unit}/s`
+        : `${rows.toLocaleString('en-US')} rows, ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
+    const line = `roundtrip: ${name} ${percent}% (${count}, ${rate})`;
     stream.write(`\r\u001b[2K${line}`);
     shown = true;
   };
@@ -39,11 +47,11 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       lastRender = 0;
       render(0, started);
     },
-    update(done) {
+    update(done, rows) {
       const now = Date.now();
       if (now - lastRender < 100) return;
       lastRender = now;
-      render(done, now);
+      render(done, now, rows);
     },
     done() {
       if (shown) stream.write('\r\u001b[2K');

@@ -39,10 +39,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     let ledgers: Ledgers;
     let reports: PeriodReport[];
     try {
-      progress.stage('loading', 1, 'folder');
-      ledgers = await readLedgers(args.ledgers);
+      progress.stage('loading', 1, 'files');
+      ledgers = await readLedgers(args.ledgers, (done, total, rows) => {
+        if (done === 0) progress.stage('loading', total, 'files');
+        else progress.update(done, rows);
+      });
       progress.stage('matching', ledgers.rows.length, 'rows');
-      const matched = matchTransfers(ledgers);
+      const matched = matchTransfers(ledgers, (done) => progress.update(done));
       progress.stage('tracing', matched.transfers.length, 'transfers');
       const rec = reconcile(ledgers, matched, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
       progress.stage('writing', periods.length, 'folders');

@@ -73,6 +73,11 @@ export class LedgerLoader {
   private refs = new Map<string, Seen>();
   private next = 0;
 
+  /** Rows validated so far (for a progress display). */
+  get rowsLoaded(): number {
+    return this.rows.length;
+  }
+
   constructor(names: readonly string[], displayDir: string) {
     this.displayDir = displayDir;
     const sorted = names.filter(isLedgerName).sort(byCodeUnits);

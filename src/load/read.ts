@@ -54,9 +54,15 @@ export async function readLedgerInputs(dir: string): Promise<LedgerInput[]> {
   return inputs;
 }
 
-export async function readLedgers(dir: string): Promise<Ledgers> {
+/** Called after each file with the files read so far, of how many, and the rows loaded so far. */
+export type LoadProgress = (filesDone: number, filesTotal: number, rows: number) => void;
+
+export async function readLedgers(dir: string, onProgress?: LoadProgress): Promise<Ledgers> {
   const loader = new LedgerLoader(await ledgerNames(dir), dir);
+  const total = loader.toRead.length;
+  let done = 0;
   for (const name of loader.toRead) {
+    onProgress?.(done++, total, loader.rowsLoaded);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(join(dir, name));

@@ -21,7 +21,8 @@ function areComplementary(payerKind: Kind, payeeKind: Kind): boolean {
   return complementKind(payerKind) === payeeKind;
 }
 
-export function matchTransfers(ledgers: Ledgers): Matched {
+/** `onProgress` is called every 65,536 rows with how many are done (a progress display). */
+export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number) => void): Matched {
   const digits = ledgers.minorDigits;
   const money = (minor: bigint): string => formatAmount(minor, digits);
   const exceptions: Exception[] = [];
@@ -95,6 +96,7 @@ export function matchTransfers(ledgers: Ledgers): Matched {
   };
 
   for (let i = 0; i < rows.length; i++) {
+    if (onProgress !== undefined && (i & 65535) === 0) onProgress(i);
     const row = rows[i] as Row;
     if ((pairOf[i] as number) < 0) {
       const like = findLookalike(row.counterparty);
