@@ -48,18 +48,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const matched = matchTransfers(ledgers, (done) => progress.update(done));
       progress.stage('tracing', matched.transfers.length, 'transfers');
       const rec = reconcile(ledgers, matched, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
-      progress.stage('writing', periods.length, 'folders');
+      progress.stage('reporting', periods.length, 'folders');
       const built = reportFolders(rec, periods, { bom: args.bom });
       reports = built.reports;
-      // From here on Ctrl-C stops the write and removes its temporary folders.
-      const controller = new AbortController();
-      const onInterrupt = (): void => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      try {
-        await writeFolders(args.out, built.folders, { signal: controller.signal });
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-      }
+      // writeFolders catches Ctrl-C (and SIGTERM) itself while it writes: no partial output.
+      await writeFolders(args.out, built.folders);
     } finally {
       progress.done();
     }
