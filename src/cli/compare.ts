@@ -59,9 +59,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     }));
 
     const controller = new AbortController();
+    // Caught for the whole write (not once): a second Ctrl-C must not kill the clean-up.
     const onInterrupt = (): void => controller.abort();
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
     try {
       await writeFilesAtomically(args.out, files, { signal: controller.signal });
     } finally {
