@@ -15,9 +15,10 @@
  * itself be missing, puts its kept copy back), unless that process is still
  * running.
  */
-import { link, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
+import { type Leftover, recoverLeftovers } from '../write/leftovers.js';
 
 export interface FileInFolder {
   /** Folder name under the output directory (`all`, `2026-02`). */
@@ -75,14 +76,6 @@ async function remove(path: string): Promise<void> {
   await rm(path, { force: true }).catch(() => undefined);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The folders from `first` down to `dir`, outermost first. */
 function chain(first: string, dir: string): string[] {
@@ -109,33 +102,10 @@ async function ensureFolder(dir: string): Promise<string[]> {
   return first === undefined ? [] : chain(first, dir);
 }
 
-/** Cleans up after a write killed outright: its temporary files, and a file it had moved aside. */
-async function recoverLeftovers(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = LEFTOVER.exec(name);
-    if (m === null) continue;
-    const pid = Number(m[3]);
-    if (pid === process.pid || isAlive(pid)) continue;
-    const path = join(dir, name);
-    if (m[2] === 'old') {
-      const target = join(dir, m[1] as string);
-      const there = await stat(target).then(
-        () => true,
-        () => false,
-      );
-      if (!there) {
-        await rename(path, target).catch(() => undefined);
-        continue;
-      }
-    }
-    await remove(path);
-  }
+/** A leftover of a killed compare: `.methods.csv.roundtrip-tmp-PID-TAG` or `.methods.csv.roundtrip-old-PID-TAG`. */
+function leftoverOf(name: string): Leftover | undefined {
+  const m = LEFTOVER.exec(name);
+  return m === null ? undefined : { kind: m[2] as 'tmp' | 'old', pid: Number(m[3]), target: m[1] as string };
 }
 
 let sequence = 0;
@@ -168,7 +138,7 @@ export async function writeFilesAtomically(outDir: string, files: readonly FileI
       } catch (error) {
         throw ioError('create the folder', dir, error);
       }
-      await recoverLeftovers(dir);
+      await recoverLeftovers(dir, leftoverOf);
       const target = join(dir, file.name);
       const info = await stat(target).catch(() => undefined);
       if (info !== undefined && !info.isFile()) throw ioError('write', target, Object.assign(new Error('not a file'), { code: 'EISDIR' }));

@@ -14,9 +14,10 @@
  * the next run into the same folder removes what it left (`.roundtrip-tmp-*`)
  * and puts back an earlier report it had moved aside (`.roundtrip-old-*`).
  */
-import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
+import { type Leftover, recoverLeftovers, removePath } from './leftovers.js';
 
 export interface FolderContent {
   /** Folder name under the output directory (`all`, `2026-02`). */
@@ -77,56 +78,13 @@ async function defaultWrite(path: string, data: string): Promise<void> {
 }
 
 /** Removes a path, never throwing: clean-up must not hide the error that caused it. */
-async function remove(path: string): Promise<void> {
-  await rm(path, { recursive: true, force: true }).catch(() => undefined);
-}
+const remove = removePath;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Cleans up after a run that was killed outright: removes its temporary
- * folders and restores a report it had moved aside but not replaced.
- * Leaves alone anything of a process that is still running.
- */
-async function recoverLeftovers(outDir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(outDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = LEFTOVER.exec(name);
-    if (m === null) continue;
-    const pid = Number(m[2]);
-    if (pid === process.pid || isAlive(pid)) continue;
-    const path = join(outDir, name);
-    if (m[1] === 'old') {
-      const target = join(outDir, m[3] as string);
-      if (!(await exists(target).catch(() => true))) {
-        await rename(path, target).catch(() => undefined);
-        continue;
-      }
-    }
-    await remove(path);
-  }
+/** A leftover of a killed run: `.roundtrip-tmp-PID-TAG-NAME` or `.roundtrip-old-PID-TAG-NAME`. */
+function leftoverOf(name: string): Leftover | undefined {
+  const m = LEFTOVER.exec(name);
+  return m === null ? undefined : { kind: m[1] as 'tmp' | 'old', pid: Number(m[2]), target: m[3] as string };
 }
 
 let sequence = 0;
@@ -188,7 +146,7 @@ async function writeAll(
     }
   };
 
-  await recoverLeftovers(outDir);
+  await recoverLeftovers(outDir, leftoverOf);
 
   // A report folder may replace an earlier report folder, never a file.
   for (const folder of folders) {
