@@ -77,10 +77,6 @@ async function defaultWrite(path: string, data: string): Promise<void> {
   }
 }
 
-/** Removes a path, never throwing: clean-up must not hide the error that caused it. */
-const remove = removePath;
-
-
 /** A leftover of a killed run: `.roundtrip-tmp-PID-TAG-NAME` or `.roundtrip-old-PID-TAG-NAME`. */
 function leftoverOf(name: string): Leftover | undefined {
   const m = LEFTOVER.exec(name);
@@ -184,7 +180,7 @@ async function writeAll(
     }
     checkAbort();
   } catch (error) {
-    for (const tmp of temps) await remove(tmp);
+    for (const tmp of temps) await removePath(tmp);
     await undoCreate();
     throw error;
   }
@@ -212,13 +208,13 @@ async function writeAll(
       swapped.push({ target, old: moved });
     } catch (error) {
       for (const done of swapped.reverse()) {
-        await remove(done.target);
+        await removePath(done.target);
         if (done.old !== undefined) await rename(done.old, done.target).catch(() => undefined);
       }
-      for (const t of temps) await remove(t);
+      for (const t of temps) await removePath(t);
       await undoCreate();
       throw ioError('replace', target, error);
     }
   }
-  for (const done of swapped) if (done.old !== undefined) await remove(done.old);
+  for (const done of swapped) if (done.old !== undefined) await removePath(done.old);
 }

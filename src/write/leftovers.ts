@@ -27,6 +27,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Removes a file or folder, never throwing: clean-up must not hide the error that caused it. */
 export async function removePath(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
