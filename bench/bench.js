@@ -56,9 +56,22 @@ const { writeGeneratedLedgers } = await import(pathToFileURL(writeModule).href);
 const useGnuTime = existsSync(GNU_TIME);
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'roundtrip-bench-'));
 const cleanUp = () => rm(tmp, { recursive: true, force: true });
-process.once('SIGINT', () => {
-  void cleanUp().finally(() => process.exit(130));
-});
+let current; // the child being measured, stopped with us
+let stopped; // exit code once a signal asked us to stop
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.once(signal, () => {
+    stopped = code;
+    // The child leads its own process group (GNU time and node under it): stop the whole group.
+    if (current?.pid !== undefined) {
+      try {
+        process.kill(-current.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
 
 const results = [];
 let failed = false;
@@ -73,6 +86,7 @@ try {
     process.stdout.write(`  ${transfers} transfers: generated ${summary.rows} rows in ${summary.files.length} files (${generateSeconds.toFixed(2)} s)`);
 
     const floor = await measure([path.join(root, 'bench', 'floor.js'), ledgers], path.join(tmp, 'floor.rss'));
+    if (stopped !== undefined) break;
     if (floor.code !== 0) {
       process.stdout.write('\n');
       console.error(`csv-parse floor failed (exit ${floor.code}):\n${floor.stderr}`);
@@ -90,6 +104,7 @@ try {
       [path.join(root, 'bin', 'roundtrip.js'), 'run', '--ledgers', ledgers, '--out', reports, '--quiet'],
       path.join(tmp, 'run.rss'),
     );
+    if (stopped !== undefined) break;
     if (run.code !== 0) {
       process.stdout.write('\n');
       console.error(`roundtrip run failed (exit ${run.code}) on ${transfers} transfers:\n${run.stderr}`);
@@ -105,6 +120,10 @@ try {
   await cleanUp();
 }
 
+if (stopped !== undefined) {
+  console.error('\nbench: stopped');
+  process.exit(stopped);
+}
 if (results.length > 0) report(results);
 process.exit(failed ? 1 : 0);
 
@@ -122,13 +141,15 @@ function measure(args, rssFile) {
       env.ROUNDTRIP_RSS_FILE = rssFile;
     }
     const start = performance.now();
-    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    current = child;
     const stdout = [];
     const stderr = [];
     child.stdout.on('data', (chunk) => stdout.push(chunk));
     child.stderr.on('data', (chunk) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      current = undefined;
       const ms = performance.now() - start;
       readFile(rssFile, 'utf8')
         .catch(() => '')
