@@ -15,10 +15,10 @@
  * itself be missing, puts its kept copy back), unless that process is still
  * running.
  */
-import { link, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
-import { type Leftover, recoverLeftovers } from '../write/leftovers.js';
+import { ioReason, type Leftover, recoverLeftovers, writeNewFile } from '../write/files.js';
 
 export interface FileInFolder {
   /** Folder name under the output directory (`all`, `2026-02`). */
@@ -41,35 +41,9 @@ const LEFTOVER = /^\.(.+)\.roundtrip-(tmp|old)-(\d+)-[0-9a-z]+$/;
 
 function ioError(action: string, path: string, error: unknown): RoundtripError {
   if (error instanceof RoundtripError) return error;
-  const e = error as NodeJS.ErrnoException;
-  const reason =
-    e.code === 'EACCES' || e.code === 'EPERM'
-      ? 'permission denied'
-      : e.code === 'ENOSPC'
-        ? 'no space left on the device'
-        : e.code === 'EDQUOT'
-          ? 'disk quota exceeded'
-          : e.code === 'ENOTDIR' || e.code === 'EEXIST'
-            ? 'a file stands where a folder is needed'
-            : e.code === 'EISDIR'
-              ? 'a folder stands where the file is needed'
-              : e.code === 'EROFS'
-                ? 'read-only file system'
-                : e.code === 'EIO'
-                  ? 'input/output error on the device'
-                  : (e.message ?? String(error));
-  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${reason}; earlier files were left as they were`);
+  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${ioReason(error)}; earlier files were left as they were`);
 }
 
-async function defaultWrite(path: string, data: string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Removes a file, never throwing: clean-up must not hide the error that caused it. */
 async function remove(path: string): Promise<void> {
@@ -111,7 +85,7 @@ function leftoverOf(name: string): Leftover | undefined {
 let sequence = 0;
 
 export async function writeFilesAtomically(outDir: string, files: readonly FileInFolder[], options: FileWriteOptions = {}): Promise<void> {
-  const write = options.writeFileImpl ?? defaultWrite;
+  const write = options.writeFileImpl ?? writeNewFile;
   const checkAbort = (): void => {
     if (options.signal?.aborted) throw new RoundtripError('interrupted', 'interrupted; no file was written and earlier files were left as they were');
   };

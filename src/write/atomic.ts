@@ -14,10 +14,10 @@
  * the next run into the same folder removes what it left (`.roundtrip-tmp-*`)
  * and puts back an earlier report it had moved aside (`.roundtrip-old-*`).
  */
-import { mkdir, open, rename, rmdir, stat } from 'node:fs/promises';
+import { mkdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
-import { type Leftover, recoverLeftovers, removePath } from './leftovers.js';
+import { ioReason, type Leftover, recoverLeftovers, removePath, writeNewFile } from './files.js';
 
 export interface FolderContent {
   /** Folder name under the output directory (`all`, `2026-02`). */
@@ -41,41 +41,11 @@ const LEFTOVER = /^\.roundtrip-(tmp|old)-(\d+)-[0-9a-z]+-(.+)$/;
 
 const INTERRUPTED = 'interrupted; no report was written and earlier reports were left as they were';
 
-function reasonOf(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a file stands where a folder is needed';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'EIO':
-      return 'input/output error on the device';
-    default:
-      return e.message ?? String(error);
-  }
-}
 
 function ioError(action: string, path: string, error: unknown): RoundtripError {
-  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${reasonOf(error)}; earlier reports were left as they were`);
+  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${ioReason(error)}; earlier reports were left as they were`);
 }
 
-async function defaultWrite(path: string, data: string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** A leftover of a killed run: `.roundtrip-tmp-PID-TAG-NAME` or `.roundtrip-old-PID-TAG-NAME`. */
 function leftoverOf(name: string): Leftover | undefined {
@@ -86,7 +56,7 @@ function leftoverOf(name: string): Leftover | undefined {
 let sequence = 0;
 
 export async function writeFolders(outDir: string, folders: readonly FolderContent[], options: WriteOptions = {}): Promise<void> {
-  const write = options.writeFileImpl ?? defaultWrite;
+  const write = options.writeFileImpl ?? writeNewFile;
   let caught = false;
   const onSignal = (): void => {
     caught = true;

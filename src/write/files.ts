@@ -1,11 +1,12 @@
 /**
- * Recovery after a writer was killed outright (SIGKILL, power loss): its
- * temporary files or folders are removed, and a target it had moved aside
- * but not yet replaced is put back. Shared by the report folders
- * (write/atomic.ts) and methods.csv (compare/write.ts), which name their
- * leftovers differently.
+ * File-system steps shared by the two atomic writers, the report folders
+ * (write/atomic.ts) and methods.csv (compare/write.ts): a durable write of a
+ * new file, the reason of an I/O error in words, and the recovery after a
+ * writer was killed outright (SIGKILL, power loss): its temporary files or
+ * folders are removed, and a target it had moved aside but not yet replaced
+ * is put back. The two writers name their leftovers differently.
  */
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Leftover {
@@ -56,5 +57,41 @@ export async function recoverLeftovers(dir: string, leftover: (name: string) => 
       }
     }
     await removePath(path);
+  }
+}
+
+/** Writes a new file (never over an existing one) and flushes it to the device. */
+export async function writeNewFile(path: string, data: string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(data, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An I/O error in words, for messages. */
+export function ioReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file stands where a folder is needed';
+    case 'EISDIR':
+      return 'a folder stands where the file is needed';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EIO':
+      return 'input/output error on the device';
+    default:
+      return e.message ?? String(error);
   }
 }
