@@ -81,6 +81,12 @@ export interface TraceResult {
   readonly origins: ReadonlyMap<string, readonly Transfer[]>;
   /** Problems found in the views' own books at the end (empty when they balance). */
   readonly viewProblems: readonly string[];
+  /**
+   * The size of the state at the end: views held (a pool seen by an investor
+   * holding stakes in it), stake figures in them, and lots (fifo/lifo). The
+   * first two are bounded by pools × stakes, whatever the length of history.
+   */
+  readonly state: { readonly views: number; readonly stakeFigures: number; readonly lots: number };
   /** Transfers in processing order. */
   readonly order: readonly Transfer[];
 }
@@ -266,12 +272,16 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
   });
 
   const viewProblems: string[] = [];
+  const state = { views: 0, stakeFigures: 0, lots: 0 };
   for (const [company, pool] of pools) {
     const book = books.get(company) as CompanyBooks;
     book.balance = pool.balance;
     for (const [investor, view] of pool.views) {
       for (const problem of view.audit(pool.balance)) viewProblems.push(`${company} in ${investor}'s view: ${problem}`);
+      state.views++;
+      state.stakeFigures += view.stakes().keys.length;
+      state.lots += view.lotCount;
     }
   }
-  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books, origins, viewProblems, order };
+  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
 }

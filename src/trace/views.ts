@@ -19,6 +19,8 @@ export interface View {
   receive(parts: Parts): void;
   /** Problems with the view's own books (lots vs totals), for the self-check. */
   audit(balance: bigint): string[];
+  /** Lots held (fifo/lifo; 0 for the balance-only methods). */
+  readonly lotCount: number;
 }
 
 function dealOf(key: string): string {
@@ -33,6 +35,7 @@ function sortedParts(rest: bigint, drawn: Map<string, bigint>): Parts {
 
 /** pro-rata, investor-last and investor-first: only balances matter. */
 export class BalanceView implements View {
+  readonly lotCount = 0;
   private keys: string[] = [];
   private amounts: bigint[] = [];
   stakeTotal = 0n;
@@ -223,6 +226,10 @@ export class LotView implements View {
   private head = 0;
   private totals = new Map<string, bigint>();
   stakeTotal = 0n;
+
+  get lotCount(): number {
+    return this.lotKeys.length - this.head;
+  }
 
   constructor(
     private readonly method: 'fifo' | 'lifo',
