@@ -47,7 +47,53 @@ function formatHint(text: string): string {
   return 'e.g. 2026-01-31 or 2026-01-31T09:30';
 }
 
+/** The digit at `i` (0-9), or -1. */
+function digit(text: string, i: number): number {
+  const c = text.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = digit(text, i);
+  const b = digit(text, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+
+/**
+ * The common case without a regular expression: a well-formed, valid date
+ * or date and time. Anything else (undefined) goes to the full parse, which
+ * says what is wrong.
+ */
+function parseValid(text: string): DateParse | undefined {
+  const n = text.length;
+  if ((n !== 10 && n !== 16 && n !== 19) || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const hi = twoDigits(text, 0);
+  const lo = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1) return undefined;
+  const year = hi * 100 + lo;
+  if (day > (month === 2 && isLeap(year) ? 29 : (MONTH_DAYS[month - 1] as number))) return undefined;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  if (n > 10) {
+    if (text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(13) !== 58 /* : */) return undefined;
+    hour = twoDigits(text, 11);
+    minute = twoDigits(text, 14);
+    if (n === 19) {
+      if (text.charCodeAt(16) !== 58) return undefined;
+      second = twoDigits(text, 17);
+    }
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  }
+  return { ok: true, day: n === 10 ? text : text.slice(0, 10), ts: dayNumber(year, month, day) * 86400 + hour * 3600 + minute * 60 + second };
+}
+
 export function parseDate(text: string): DateParse {
+  const valid = parseValid(text);
+  if (valid !== undefined) return valid;
   const m = DATE.exec(text);
   if (m === null) return { ok: false, reason: 'format', detail: formatHint(text) };
   const year = Number(m[1]);

@@ -6,7 +6,7 @@ import type { InputIssue } from '../errors.js';
 import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
 import type { Kind, Row } from '../model.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
-import { parseDate, type DateParse } from './date.js';
+import { parseDate } from './date.js';
 import { closest } from './suggest.js';
 
 export interface RowContext {
@@ -42,17 +42,6 @@ export function show(value: string): string {
   return JSON.stringify(cut);
 }
 
-/** Ledgers repeat their dates: parsing each distinct date once saves most of the work. */
-const dateCache = new Map<string, DateParse>();
-function parseDateCached(text: string): DateParse {
-  let parsed = dateCache.get(text);
-  if (parsed === undefined) {
-    if (dateCache.size >= 100_000) dateCache.clear();
-    parsed = parseDate(text);
-    dateCache.set(text, parsed);
-  }
-  return parsed;
-}
 
 /** Characters as a person counts them (code points). */
 export function lengthOf(text: string): number {
@@ -148,7 +137,7 @@ export function checkRow(fields: readonly string[], line: number, seq: number, c
   else if (lengthOf(id) > MAX_ID_LENGTH) fail('id', `id ${show(id)} has ${lengthOf(id)} characters (expected 1 to ${MAX_ID_LENGTH})`);
 
   const date = get('date');
-  const parsedDate = parseDateCached(date);
+  const parsedDate = parseDate(date);
   if (date === '') missing('date', 'expected YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS');
   else if (!parsedDate.ok) {
     if (parsedDate.reason === 'format') fail('date', `date ${show(date)} is not YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (${parsedDate.detail})`);
