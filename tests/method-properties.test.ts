@@ -20,8 +20,12 @@ import { reconcileLedgers } from '../src/pipeline.js';
 import { METHODS, type Method } from '../src/trace/methods.js';
 import { processingOrder } from '../src/trace/order.js';
 import { trace } from '../src/trace/trace.js';
-import type { Parts } from '../src/trace/stake.js';
-import { BalanceView, LotView, type View } from '../src/trace/views.js';
+import { BIGINT } from '../src/trace/arith.js';
+import type { Parts as PartsOf } from '../src/trace/stake.js';
+import { BalanceView, LotView, type View as ViewOf } from '../src/trace/views.js';
+
+type Parts = PartsOf<bigint>;
+type View = ViewOf<bigint>;
 import { runCli } from './helpers.js';
 
 const SEED = 20260120;
@@ -154,7 +158,7 @@ const stakeSum = (p: Parts): bigint => p.amounts.reduce((s, a) => s + a, 0n);
 const dealOf = (key: string): string => (key.includes('#') ? key.slice(key.indexOf('#') + 1) : '');
 
 function newView(method: Method, opening: bigint): View {
-  return method === 'fifo' || method === 'lifo' ? new LotView(method, opening) : new BalanceView(method);
+  return method === 'fifo' || method === 'lifo' ? new LotView(BIGINT, method, opening) : new BalanceView(BIGINT, method);
 }
 
 /** Views of one pool, one per method, all holding the same rest and stakes. */
@@ -187,7 +191,7 @@ interface Step {
  * the same totals (as one receipt), and the history-shaped view is kept.
  */
 function poolFromHistory(shaped: 'fifo' | 'lifo', opening: bigint, steps: readonly Step[]): Pool {
-  const lots = new LotView(shaped, opening);
+  const lots = new LotView(BIGINT, shaped, opening);
   let balance = opening;
   for (const s of steps) {
     if (s.receive !== undefined) {

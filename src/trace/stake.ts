@@ -17,16 +17,11 @@ export function compareKeys(x: string, y: string): number {
 
 /**
  * Money in one view: the rest (not this investor's) and the investor's
- * stakes, keys sorted. `stakes` never holds a zero amount.
+ * stakes, keys sorted. `amounts` never holds a zero. `A` is the trace's
+ * integer type (see arith.ts).
  */
-export interface Parts {
-  rest: bigint;
+export interface Parts<A> {
+  rest: A;
   keys: string[];
-  amounts: bigint[];
-}
-
-export function partsTotal(parts: Parts): bigint {
-  let total = parts.rest;
-  for (const a of parts.amounts) total += a;
-  return total;
+  amounts: A[];
 }

@@ -3,12 +3,12 @@
  * investor's view (SPEC §3), and finds the money that came back to its
  * investor. Pure: transfers in, figures out.
  */
-import { allocate } from '../money/allocate.js';
 import { formatAmount } from '../money/amount.js';
 import type { Exception, Kind, Row, Transfer } from '../model.js';
 import { complementKind } from '../model.js';
 import { type Method, usesLots } from './methods.js';
 import { processingOrder } from './order.js';
+import { type Arith, BIGINT, DOUBLE, DOUBLE_LIMIT } from './arith.js';
 import { type Parts, type Stake, stakeKey } from './stake.js';
 import { BalanceView, LotView, type View } from './views.js';
 
@@ -91,35 +91,54 @@ export interface TraceResult {
   readonly order: readonly Transfer[];
 }
 
-interface Pool {
-  balance: bigint;
-  readonly views: Map<string, View>;
+interface Pool<A> {
+  balance: A;
+  readonly views: Map<string, View<A>>;
 }
 
-function snapshot(views: Map<string, View>, balance: bigint): ViewSnapshot[] {
-  return [...views.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([investor, view]) => {
-      const { keys, amounts } = view.stakes();
-      return { investor, rest: balance - view.stakeTotal, keys, amounts };
-    });
+interface Books<A> {
+  received: A;
+  paid: A;
+  unfunded: A;
 }
 
-function motionSnapshot(motion: Map<string, Parts>): ViewSnapshot[] {
-  return [...motion.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([investor, p]) => ({ investor, rest: p.rest, keys: [...p.keys], amounts: [...p.amounts] }));
+function byInvestor<T>([x]: [string, T], [y]: [string, T]): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
+function snapshot<A>(m: Arith<A>, views: Map<string, View<A>>, balance: A): ViewSnapshot[] {
+  return [...views.entries()].sort(byInvestor).map(([investor, view]) => {
+    const { keys, amounts } = view.stakes();
+    return { investor, rest: m.big(m.sub(balance, view.stakeTotal)), keys, amounts: amounts.map(m.big) };
+  });
+}
+
+function motionSnapshot<A>(m: Arith<A>, motion: Map<string, Parts<A>>): ViewSnapshot[] {
+  return [...motion.entries()].sort(byInvestor).map(([investor, p]) => ({ investor, rest: m.big(p.rest), keys: [...p.keys], amounts: p.amounts.map(m.big) }));
+}
+
+/**
+ * Traces in doubles when every figure the trace can meet stays below 2^50:
+ * no balance exceeds what was ever received plus what was unfunded, so the
+ * sum of every amount paid and received bounds them all. Otherwise in BigInt.
+ * The two give the same integers.
+ */
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
+  let moved = 0n;
+  for (const t of transfers) moved += t.a + t.b;
+  return moved < DOUBLE_LIMIT ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
+}
+
+export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
   const { method, earmark: earmarksOn, observe } = options;
+  const { zero, add, sub, lt } = m;
   const lots = usesLots(method);
-  const money = (m: bigint): string => formatAmount(m, options.minorDigits);
-  const pools = new Map<string, Pool>();
-  const books = new Map<string, CompanyBooks>();
+  const money = (x: A): string => formatAmount(m.big(x), options.minorDigits);
+  const pools = new Map<string, Pool<A>>();
+  const books = new Map<string, Books<A>>();
   for (const c of companies) {
-    pools.set(c, { balance: 0n, views: new Map() });
-    books.set(c, { received: 0n, paid: 0n, unfunded: 0n, balance: 0n });
+    pools.set(c, { balance: zero, views: new Map() });
+    books.set(c, { received: zero, paid: zero, unfunded: zero });
   }
   const stakes = new Map<string, Stake>();
   const origins = new Map<string, Transfer[]>();
@@ -128,37 +147,39 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
   const unfunded: Exception[] = [];
   const order = processingOrder(transfers);
 
-  const newView = (opening: bigint): View => (lots ? new LotView(method as 'fifo' | 'lifo', opening) : new BalanceView(method));
+  const newView = (opening: A): View<A> => (lots ? new LotView(m, method as 'fifo' | 'lifo', opening) : new BalanceView(m, method));
 
   const onProgress = options.onProgress;
   order.forEach((t, position) => {
     if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, order.length);
     const watching = observe !== undefined && observe.wants(t);
-    const motion = new Map<string, Parts>();
-    let balanceBefore = 0n;
+    const a = m.of(t.a);
+    const b = t.b === t.a ? a : m.of(t.b);
+    const motion = new Map<string, Parts<A>>();
+    let balanceBefore = zero;
     let before: ViewSnapshot[] = [];
     let drawnSnapshot: ViewSnapshot[] = [];
-    let uncovered = 0n;
+    let uncovered = zero;
 
     // 1. Draw.
     if (t.payerIsLedger) {
-      const pool = pools.get(t.payer) as Pool;
-      const book = books.get(t.payer) as CompanyBooks;
+      const pool = pools.get(t.payer) as Pool<A>;
+      const book = books.get(t.payer) as Books<A>;
       const balance = pool.balance;
       balanceBefore = balance;
-      if (watching) before = snapshot(pool.views, balance);
-      book.paid += t.a;
-      if (t.a > balance) {
-        uncovered = t.a - balance;
+      if (watching) before = snapshot(m, pool.views, balance);
+      book.paid = add(book.paid, a);
+      if (lt(balance, a)) {
+        uncovered = sub(a, balance);
         for (const [investor, view] of pool.views) {
           const { keys, amounts } = view.stakes();
-          let total = 0n;
-          for (const a of amounts) total += a;
-          if (keys.length > 0) motion.set(investor, { rest: t.a - total, keys, amounts });
+          let total = zero;
+          for (const x of amounts) total = add(total, x);
+          if (keys.length > 0) motion.set(investor, { rest: sub(a, total), keys, amounts });
         }
         pool.views.clear();
-        pool.balance = 0n;
-        book.unfunded += uncovered;
+        pool.balance = zero;
+        book.unfunded = add(book.unfunded, uncovered);
         const payerRow = t.payerRow;
         unfunded.push({
           code: 'unfunded',
@@ -166,20 +187,20 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
           id: payerRow?.id ?? '',
           row: payerRow ?? (t.payeeRow as Row),
           counterparty: payerRow?.counterparty ?? t.payee,
-          amount: uncovered,
+          amount: m.big(uncovered),
           counterpartyRow: t.payeeRow,
-          detail: `outflow ${money(t.a)} exceeds traced balance ${money(balance)}`,
+          detail: `outflow ${money(a)} exceeds traced balance ${money(balance)}`,
         });
       } else {
         const earmark = earmarksOn ? t.earmark : '';
         for (const [investor, view] of pool.views) {
-          const parts = view.draw(t.a, balance, earmark);
+          const parts = view.draw(a, balance, earmark);
           if (parts.keys.length > 0) motion.set(investor, parts);
-          if (view.stakeTotal === 0n) pool.views.delete(investor);
+          if (view.stakeTotal === zero) pool.views.delete(investor);
         }
-        pool.balance = balance - t.a;
+        pool.balance = sub(balance, a);
       }
-      if (watching) drawnSnapshot = motionSnapshot(motion);
+      if (watching) drawnSnapshot = motionSnapshot(m, motion);
     }
 
     // 2. Invest: in the payer's view the money is all its new stake.
@@ -189,32 +210,33 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
       const list = origins.get(key);
       if (list === undefined) origins.set(key, [t]);
       else list.push(t);
-      motion.set(t.payer, { rest: 0n, keys: [key], amounts: [t.a] });
+      motion.set(t.payer, { rest: zero, keys: [key], amounts: [a] });
     }
 
     // 3. Rescale to the payee's amount.
     if (t.b !== t.a) {
       for (const [investor, parts] of motion) {
-        const split = allocate(t.b, [parts.rest, ...parts.amounts]);
+        const split = m.allocate(b, [parts.rest, ...parts.amounts]);
         const keys: string[] = [];
-        const amounts: bigint[] = [];
+        const amounts: A[] = [];
         parts.keys.forEach((k, i) => {
-          const a = split[i + 1] as bigint;
-          if (a > 0n) {
+          const x = split[i + 1] as A;
+          if (lt(zero, x)) {
             keys.push(k);
-            amounts.push(a);
+            amounts.push(x);
           }
         });
         if (keys.length === 0) motion.delete(investor);
-        else motion.set(investor, { rest: split[0] as bigint, keys, amounts });
+        else motion.set(investor, { rest: split[0] as A, keys, amounts });
       }
     }
 
     // 4. Receive; 5. book the returning stakes.
     const came: Returning[] = [];
     if (t.payeeIsLedger) {
-      const pool = pools.get(t.payee) as Pool;
-      (books.get(t.payee) as CompanyBooks).received += t.b;
+      const pool = pools.get(t.payee) as Pool<A>;
+      const book = books.get(t.payee) as Books<A>;
+      book.received = add(book.received, b);
       for (const [investor, parts] of motion) {
         if (investor === t.payee) continue;
         let view = pool.views.get(investor);
@@ -225,20 +247,21 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
         view.receive(parts);
       }
       if (lots) {
-        for (const [investor, view] of pool.views) if (!motion.has(investor)) view.receive({ rest: t.b, keys: [], amounts: [] });
+        for (const [investor, view] of pool.views) if (!motion.has(investor)) view.receive({ rest: b, keys: [], amounts: [] });
       }
-      pool.balance += t.b;
+      pool.balance = add(pool.balance, b);
 
       const own = motion.get(t.payee);
       if (own !== undefined) {
         const row = t.payeeRow;
         const cited = row ?? (t.payerRow as Row);
         const kind = row?.kind ?? complementKind(t.payerKind);
-        let total = 0n;
+        let total = zero;
         own.keys.forEach((key, i) => {
-          const amount = own.amounts[i] as bigint;
-          if (amount === 0n) return;
-          total += amount;
+          const part = own.amounts[i] as A;
+          if (part === zero) return;
+          total = add(total, part);
+          const amount = m.big(part);
           const r: Returning = {
             transfer: t,
             company: t.payee,
@@ -253,7 +276,7 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
           came.push(r);
           returning.push(r);
         });
-        returnedByTransfer[t.index] = total;
+        returnedByTransfer[t.index] = m.big(total);
       }
     }
 
@@ -261,11 +284,11 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
       observe.seen({
         transfer: t,
         order: position,
-        balanceBefore,
+        balanceBefore: m.big(balanceBefore),
         before,
         drawn: drawnSnapshot,
-        arrived: motionSnapshot(motion),
-        unfunded: uncovered,
+        arrived: motionSnapshot(m, motion),
+        unfunded: m.big(uncovered),
         returning: came,
       });
     }
@@ -273,9 +296,10 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
 
   const viewProblems: string[] = [];
   const state = { views: 0, stakeFigures: 0, lots: 0 };
+  const finalBooks = new Map<string, CompanyBooks>();
   for (const [company, pool] of pools) {
-    const book = books.get(company) as CompanyBooks;
-    book.balance = pool.balance;
+    const book = books.get(company) as Books<A>;
+    finalBooks.set(company, { received: m.big(book.received), paid: m.big(book.paid), unfunded: m.big(book.unfunded), balance: m.big(pool.balance) });
     for (const [investor, view] of pool.views) {
       for (const problem of view.audit(pool.balance)) viewProblems.push(`${company} in ${investor}'s view: ${problem}`);
       state.views++;
@@ -283,5 +307,5 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
       state.lots += view.lotCount;
     }
   }
-  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
+  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books: finalBooks, origins, viewProblems, state, order };
 }

@@ -3,22 +3,25 @@
  * investor's stakes in it and the rest. A view exists only while it holds
  * stakes; without one, the whole pool is rest in that view. So the state is
  * bounded by the number of stakes, whatever the length of history.
+ *
+ * `A` is the trace's integer type (doubles or BigInt, see arith.ts); all
+ * arithmetic goes through the view's `Arith`.
  */
-import { allocate, allocateSafe, SAFE_LIMIT } from '../money/allocate.js';
+import type { Arith } from './arith.js';
 import type { Method } from './methods.js';
 import { compareKeys, type Parts } from './stake.js';
 
-export interface View {
+export interface View<A> {
   /** Sum of the investor's stakes in this pool. */
-  readonly stakeTotal: bigint;
+  readonly stakeTotal: A;
   /** The stakes, keys sorted, amounts non-zero. */
-  stakes(): { keys: string[]; amounts: bigint[] };
+  stakes(): { keys: string[]; amounts: A[] };
   /** Takes `amount` (at most `balance`, the pool's balance) by the method; earmarked stakes first. */
-  draw(amount: bigint, balance: bigint, earmark: string): Parts;
+  draw(amount: A, balance: A, earmark: string): Parts<A>;
   /** Adds a receipt's parts (in view order: rest, then stakes by key). */
-  receive(parts: Parts): void;
+  receive(parts: Parts<A>): void;
   /** Problems with the view's own books (lots vs totals), for the self-check. */
-  audit(balance: bigint): string[];
+  audit(balance: A): string[];
   /** Lots held (fifo/lifo; 0 for the balance-only methods). */
   readonly lotCount: number;
 }
@@ -28,21 +31,21 @@ function dealOf(key: string): string {
   return hash < 0 ? '' : key.slice(hash + 1);
 }
 
-function sortedParts(rest: bigint, drawn: Map<string, bigint>): Parts {
-  const keys = [...drawn.keys()].filter((k) => (drawn.get(k) as bigint) > 0n).sort(compareKeys);
-  return { rest, keys, amounts: keys.map((k) => drawn.get(k) as bigint) };
-}
-
 /** pro-rata, investor-last and investor-first: only balances matter. */
-export class BalanceView implements View {
+export class BalanceView<A> implements View<A> {
   readonly lotCount = 0;
   private keys: string[] = [];
-  private amounts: bigint[] = [];
-  stakeTotal = 0n;
+  private amounts: A[] = [];
+  stakeTotal: A;
 
-  constructor(private readonly method: Method) {}
+  constructor(
+    private readonly m: Arith<A>,
+    private readonly method: Method,
+  ) {
+    this.stakeTotal = m.zero;
+  }
 
-  stakes(): { keys: string[]; amounts: bigint[] } {
+  stakes(): { keys: string[]; amounts: A[] } {
     return { keys: [...this.keys], amounts: [...this.amounts] };
   }
 
@@ -52,128 +55,127 @@ export class BalanceView implements View {
     return false;
   }
 
-  /**
-   * The common case, pro rata with no earmarked stake and a pool below 2^50
-   * minor units: one allocate over [rest, stakes] in exact doubles, the
-   * stakes updated in place. Same integers as the general path below.
-   */
-  private drawProRata(amount: bigint, balance: bigint): Parts {
-    const { keys, amounts } = this;
+  /** The common case, pro rata with no earmarked stake: one allocate over [rest, stakes], the stakes updated in place. */
+  private drawProRata(amount: A, balance: A): Parts<A> {
+    const { keys, amounts, m } = this;
     const k = keys.length;
-    const weights = new Array<number>(k + 1);
-    weights[0] = Number(balance - this.stakeTotal);
-    for (let i = 0; i < k; i++) weights[i + 1] = Number(amounts[i] as bigint);
-    const split = allocateSafe(Number(amount), weights, Number(balance));
+    const weights = new Array<A>(k + 1);
+    weights[0] = m.sub(balance, this.stakeTotal);
+    for (let i = 0; i < k; i++) weights[i + 1] = amounts[i] as A;
+    const split = m.allocate(amount, weights);
     const outKeys: string[] = [];
-    const outAmounts: bigint[] = [];
+    const outAmounts: A[] = [];
     let emptied = false;
+    let total = this.stakeTotal;
     for (let i = 0; i < k; i++) {
-      const part = split[i + 1] as number;
-      if (part === 0) continue;
-      const taken = BigInt(part);
+      const part = split[i + 1] as A;
+      if (part === m.zero) continue;
       outKeys.push(keys[i] as string);
-      outAmounts.push(taken);
-      const kept = (amounts[i] as bigint) - taken;
+      outAmounts.push(part);
+      const kept = m.sub(amounts[i] as A, part);
       amounts[i] = kept;
-      this.stakeTotal -= taken;
-      if (kept === 0n) emptied = true;
+      total = m.sub(total, part);
+      if (kept === m.zero) emptied = true;
     }
+    this.stakeTotal = total;
     if (emptied) {
       const keepKeys: string[] = [];
-      const keepAmounts: bigint[] = [];
+      const keepAmounts: A[] = [];
       for (let i = 0; i < k; i++) {
-        if ((amounts[i] as bigint) === 0n) continue;
+        if (amounts[i] === m.zero) continue;
         keepKeys.push(keys[i] as string);
-        keepAmounts.push(amounts[i] as bigint);
+        keepAmounts.push(amounts[i] as A);
       }
       this.keys = keepKeys;
       this.amounts = keepAmounts;
     }
-    return { rest: BigInt(split[0] as number), keys: outKeys, amounts: outAmounts };
+    return { rest: split[0] as A, keys: outKeys, amounts: outAmounts };
   }
 
-  draw(amount: bigint, balance: bigint, earmark: string): Parts {
-    if (this.method === 'pro-rata' && balance < SAFE_LIMIT && (earmark === '' || !this.holdsDeal(earmark))) {
-      return this.drawProRata(amount, balance);
-    }
-    const { keys, amounts } = this;
+  draw(amount: A, balance: A, earmark: string): Parts<A> {
+    if (this.method === 'pro-rata' && (earmark === '' || !this.holdsDeal(earmark))) return this.drawProRata(amount, balance);
+    const { keys, amounts, m } = this;
+    const { zero, add, sub, lt, min } = m;
     const k = keys.length;
-    const taken = new Array<bigint>(k).fill(0n);
+    const taken = new Array<A>(k).fill(zero);
     let left = amount;
-    let rest = balance - this.stakeTotal;
-    let restTaken = 0n;
+    let rest = sub(balance, this.stakeTotal);
+    let restTaken = zero;
     let stakesLeft = this.stakeTotal;
 
     if (earmark !== '') {
       const marked: number[] = [];
-      let markedTotal = 0n;
+      let markedTotal = zero;
       for (let i = 0; i < k; i++) {
-        if ((amounts[i] as bigint) > 0n && dealOf(keys[i] as string) === earmark) {
+        if (lt(zero, amounts[i] as A) && dealOf(keys[i] as string) === earmark) {
           marked.push(i);
-          markedTotal += amounts[i] as bigint;
+          markedTotal = add(markedTotal, amounts[i] as A);
         }
       }
-      if (markedTotal > 0n) {
-        const first = left < markedTotal ? left : markedTotal;
-        const split = allocate(first, marked.map((i) => amounts[i] as bigint));
+      if (lt(zero, markedTotal)) {
+        const first = min(left, markedTotal);
+        const split = m.allocate(
+          first,
+          marked.map((i) => amounts[i] as A),
+        );
         marked.forEach((i, j) => {
-          taken[i] = split[j] as bigint;
+          taken[i] = split[j] as A;
         });
-        left -= first;
-        stakesLeft -= first;
+        left = sub(left, first);
+        stakesLeft = sub(stakesLeft, first);
       }
     }
 
-    if (left > 0n) {
-      const remaining = amounts.map((a, i) => a - (taken[i] as bigint));
+    if (lt(zero, left)) {
+      const remaining = amounts.map((a, i) => sub(a, taken[i] as A));
       switch (this.method) {
         case 'pro-rata': {
-          const split = allocate(left, [rest, ...remaining]);
-          restTaken += split[0] as bigint;
-          for (let i = 0; i < k; i++) taken[i] = (taken[i] as bigint) + (split[i + 1] as bigint);
+          const split = m.allocate(left, [rest, ...remaining]);
+          restTaken = add(restTaken, split[0] as A);
+          for (let i = 0; i < k; i++) taken[i] = add(taken[i] as A, split[i + 1] as A);
           break;
         }
         case 'investor-last': {
-          const fromRest = left < rest ? left : rest;
-          restTaken += fromRest;
-          const fromStakes = left - fromRest;
-          if (fromStakes > 0n) {
-            const split = allocate(fromStakes, remaining);
-            for (let i = 0; i < k; i++) taken[i] = (taken[i] as bigint) + (split[i] as bigint);
+          const fromRest = min(left, rest);
+          restTaken = add(restTaken, fromRest);
+          const fromStakes = sub(left, fromRest);
+          if (lt(zero, fromStakes)) {
+            const split = m.allocate(fromStakes, remaining);
+            for (let i = 0; i < k; i++) taken[i] = add(taken[i] as A, split[i] as A);
           }
           break;
         }
         case 'investor-first': {
-          const fromStakes = left < stakesLeft ? left : stakesLeft;
-          if (fromStakes > 0n) {
-            const split = allocate(fromStakes, remaining);
-            for (let i = 0; i < k; i++) taken[i] = (taken[i] as bigint) + (split[i] as bigint);
+          const fromStakes = min(left, stakesLeft);
+          if (lt(zero, fromStakes)) {
+            const split = m.allocate(fromStakes, remaining);
+            for (let i = 0; i < k; i++) taken[i] = add(taken[i] as A, split[i] as A);
           }
-          restTaken += left - fromStakes;
+          restTaken = add(restTaken, sub(left, fromStakes));
           break;
         }
         default:
           throw new Error(`BalanceView cannot draw by ${this.method}`);
       }
     }
-    rest -= restTaken;
+    rest = sub(rest, restTaken);
 
     const outKeys: string[] = [];
-    const outAmounts: bigint[] = [];
+    const outAmounts: A[] = [];
     const keepKeys: string[] = [];
-    const keepAmounts: bigint[] = [];
-    let total = 0n;
+    const keepAmounts: A[] = [];
+    let total = zero;
     for (let i = 0; i < k; i++) {
-      const t = taken[i] as bigint;
-      if (t > 0n) {
+      const t = taken[i] as A;
+      if (lt(zero, t)) {
         outKeys.push(keys[i] as string);
         outAmounts.push(t);
       }
-      const kept = (amounts[i] as bigint) - t;
-      if (kept > 0n) {
+      const kept = sub(amounts[i] as A, t);
+      if (lt(zero, kept)) {
         keepKeys.push(keys[i] as string);
         keepAmounts.push(kept);
-        total += kept;
+        total = add(total, kept);
       }
     }
     this.keys = keepKeys;
@@ -182,12 +184,13 @@ export class BalanceView implements View {
     return { rest: restTaken, keys: outKeys, amounts: outAmounts };
   }
 
-  receive(parts: Parts): void {
+  receive(parts: Parts<A>): void {
+    const { add, zero } = this.m;
     for (let j = 0; j < parts.keys.length; j++) {
       const key = parts.keys[j] as string;
-      const amount = parts.amounts[j] as bigint;
-      if (amount === 0n) continue;
-      this.stakeTotal += amount;
+      const amount = parts.amounts[j] as A;
+      if (amount === zero) continue;
+      this.stakeTotal = add(this.stakeTotal, amount);
       let lo = 0;
       let hi = this.keys.length;
       while (lo < hi) {
@@ -195,7 +198,7 @@ export class BalanceView implements View {
         if ((this.keys[mid] as string) < key) lo = mid + 1;
         else hi = mid;
       }
-      if (this.keys[lo] === key) this.amounts[lo] = (this.amounts[lo] as bigint) + amount;
+      if (this.keys[lo] === key) this.amounts[lo] = add(this.amounts[lo] as A, amount);
       else {
         this.keys.splice(lo, 0, key);
         this.amounts.splice(lo, 0, amount);
@@ -203,15 +206,16 @@ export class BalanceView implements View {
     }
   }
 
-  audit(balance: bigint): string[] {
+  audit(balance: A): string[] {
+    const { add, lt, zero } = this.m;
     const problems: string[] = [];
-    let total = 0n;
+    let total = zero;
     this.amounts.forEach((a, i) => {
-      if (a < 0n) problems.push(`stake ${this.keys[i]} is negative (${a})`);
-      total += a;
+      if (lt(a, zero)) problems.push(`stake ${this.keys[i]} is negative (${a})`);
+      total = add(total, a);
     });
     if (total !== this.stakeTotal) problems.push(`stakes sum to ${total}, recorded ${this.stakeTotal}`);
-    if (total > balance) problems.push(`stakes ${total} exceed the balance ${balance} (negative rest)`);
+    if (lt(balance, total)) problems.push(`stakes ${total} exceed the balance ${balance} (negative rest)`);
     return problems;
   }
 }
@@ -220,82 +224,87 @@ export class BalanceView implements View {
  * fifo and lifo: an ordered queue of lots (stake key or null for rest,
  * amount). Adjacent lots of the same kind merge.
  */
-export class LotView implements View {
+export class LotView<A> implements View<A> {
   private lotKeys: (string | null)[] = [];
-  private lotAmounts: bigint[] = [];
+  private lotAmounts: A[] = [];
   private head = 0;
-  private totals = new Map<string, bigint>();
-  stakeTotal = 0n;
+  private totals = new Map<string, A>();
+  stakeTotal: A;
 
   get lotCount(): number {
     return this.lotKeys.length - this.head;
   }
 
   constructor(
+    private readonly m: Arith<A>,
     private readonly method: 'fifo' | 'lifo',
-    openingRest: bigint,
+    openingRest: A,
   ) {
-    if (openingRest > 0n) this.push(null, openingRest);
+    this.stakeTotal = m.zero;
+    if (m.lt(m.zero, openingRest)) this.push(null, openingRest);
   }
 
-  stakes(): { keys: string[]; amounts: bigint[] } {
-    const keys = [...this.totals.keys()].filter((k) => (this.totals.get(k) as bigint) > 0n).sort(compareKeys);
-    return { keys, amounts: keys.map((k) => this.totals.get(k) as bigint) };
+  stakes(): { keys: string[]; amounts: A[] } {
+    const { lt, zero } = this.m;
+    const keys = [...this.totals.keys()].filter((k) => lt(zero, this.totals.get(k) as A)).sort(compareKeys);
+    return { keys, amounts: keys.map((k) => this.totals.get(k) as A) };
   }
 
-  private push(key: string | null, amount: bigint): void {
-    if (amount === 0n) return;
+  private push(key: string | null, amount: A): void {
+    if (amount === this.m.zero) return;
     const last = this.lotKeys.length - 1;
-    if (last >= this.head && this.lotKeys[last] === key) this.lotAmounts[last] = (this.lotAmounts[last] as bigint) + amount;
+    if (last >= this.head && this.lotKeys[last] === key) this.lotAmounts[last] = this.m.add(this.lotAmounts[last] as A, amount);
     else {
       this.lotKeys.push(key);
       this.lotAmounts.push(amount);
     }
   }
 
-  private takeFrom(i: number, want: bigint, drawn: Map<string, bigint>): bigint {
-    const have = this.lotAmounts[i] as bigint;
-    const take = want < have ? want : have;
-    this.lotAmounts[i] = have - take;
+  private takeFrom(i: number, want: A, drawn: Map<string, A>): A {
+    const { add, sub, min, zero } = this.m;
+    const have = this.lotAmounts[i] as A;
+    const take = min(want, have);
+    this.lotAmounts[i] = sub(have, take);
     const key = this.lotKeys[i] as string | null;
     if (key !== null) {
-      drawn.set(key, (drawn.get(key) ?? 0n) + take);
-      this.totals.set(key, (this.totals.get(key) as bigint) - take);
-      this.stakeTotal -= take;
+      drawn.set(key, add(drawn.get(key) ?? zero, take));
+      this.totals.set(key, sub(this.totals.get(key) as A, take));
+      this.stakeTotal = sub(this.stakeTotal, take);
     }
     return take;
   }
 
-  draw(amount: bigint, _balance: bigint, earmark: string): Parts {
-    const drawn = new Map<string, bigint>();
+  draw(amount: A, _balance: A, earmark: string): Parts<A> {
+    const { add, sub, lt, min, zero } = this.m;
+    const drawn = new Map<string, A>();
     let left = amount;
-    let restTaken = 0n;
+    let restTaken = zero;
     const fifo = this.method === 'fifo';
 
     if (earmark !== '') {
-      let marked = 0n;
-      for (const [key, total] of this.totals) if (dealOf(key) === earmark) marked += total;
-      if (marked > 0n) {
-        let want = left < marked ? left : marked;
-        left -= want;
+      let marked = zero;
+      for (const [key, total] of this.totals) if (dealOf(key) === earmark) marked = add(marked, total);
+      if (lt(zero, marked)) {
+        let want = min(left, marked);
+        left = sub(left, want);
         const n = this.lotKeys.length;
-        for (let step = 0; step < n - this.head && want > 0n; step++) {
+        for (let step = 0; step < n - this.head && lt(zero, want); step++) {
           const i = fifo ? this.head + step : n - 1 - step;
           const key = this.lotKeys[i];
           if (key === null || key === undefined || dealOf(key) !== earmark) continue;
-          want -= this.takeFrom(i, want, drawn);
+          want = sub(want, this.takeFrom(i, want, drawn));
         }
         this.compact();
       }
     }
 
-    while (left > 0n && this.head < this.lotKeys.length) {
+    while (lt(zero, left) && this.head < this.lotKeys.length) {
       const i = fifo ? this.head : this.lotKeys.length - 1;
       const key = this.lotKeys[i] as string | null;
       const took = this.takeFrom(i, left, drawn);
-      if (key === null) restTaken += took;
-      left -= took;
-      if ((this.lotAmounts[i] as bigint) === 0n) {
+      if (key === null) restTaken = add(restTaken, took);
+      left = sub(left, took);
+      if (this.lotAmounts[i] === zero) {
         if (fifo) this.head++;
         else {
           this.lotKeys.pop();
@@ -304,20 +313,22 @@ export class LotView implements View {
       }
     }
     if (this.head > 64 && this.head * 2 > this.lotKeys.length) this.compact();
-    for (const [key, total] of this.totals) if (total === 0n) this.totals.delete(key);
-    return sortedParts(restTaken, drawn);
+    for (const [key, total] of this.totals) if (total === zero) this.totals.delete(key);
+    const keys = [...drawn.keys()].filter((k) => lt(zero, drawn.get(k) as A)).sort(compareKeys);
+    return { rest: restTaken, keys, amounts: keys.map((k) => drawn.get(k) as A) };
   }
 
   /** Drops empty lots and merges neighbours of the same kind. */
   private compact(): void {
+    const { add, zero } = this.m;
     const keys: (string | null)[] = [];
-    const amounts: bigint[] = [];
+    const amounts: A[] = [];
     for (let i = this.head; i < this.lotKeys.length; i++) {
-      const amount = this.lotAmounts[i] as bigint;
-      if (amount === 0n) continue;
+      const amount = this.lotAmounts[i] as A;
+      if (amount === zero) continue;
       const key = this.lotKeys[i] as string | null;
       const last = keys.length - 1;
-      if (last >= 0 && keys[last] === key) amounts[last] = (amounts[last] as bigint) + amount;
+      if (last >= 0 && keys[last] === key) amounts[last] = add(amounts[last] as A, amount);
       else {
         keys.push(key);
         amounts.push(amount);
@@ -328,31 +339,33 @@ export class LotView implements View {
     this.head = 0;
   }
 
-  receive(parts: Parts): void {
+  receive(parts: Parts<A>): void {
+    const { add, zero } = this.m;
     this.push(null, parts.rest);
     for (let j = 0; j < parts.keys.length; j++) {
       const key = parts.keys[j] as string;
-      const amount = parts.amounts[j] as bigint;
-      if (amount === 0n) continue;
+      const amount = parts.amounts[j] as A;
+      if (amount === zero) continue;
       this.push(key, amount);
-      this.totals.set(key, (this.totals.get(key) ?? 0n) + amount);
-      this.stakeTotal += amount;
+      this.totals.set(key, add(this.totals.get(key) ?? zero, amount));
+      this.stakeTotal = add(this.stakeTotal, amount);
     }
   }
 
-  audit(balance: bigint): string[] {
+  audit(balance: A): string[] {
+    const { add, lt, zero } = this.m;
     const problems: string[] = [];
-    let lots = 0n;
-    const byKey = new Map<string, bigint>();
+    let lots = zero;
+    const byKey = new Map<string, A>();
     for (let i = this.head; i < this.lotKeys.length; i++) {
-      const amount = this.lotAmounts[i] as bigint;
-      if (amount < 0n) problems.push(`a lot of ${this.lotKeys[i] ?? 'rest'} is negative (${amount})`);
-      lots += amount;
+      const amount = this.lotAmounts[i] as A;
+      if (lt(amount, zero)) problems.push(`a lot of ${this.lotKeys[i] ?? 'rest'} is negative (${amount})`);
+      lots = add(lots, amount);
       const key = this.lotKeys[i];
-      if (key !== null && key !== undefined) byKey.set(key, (byKey.get(key) ?? 0n) + amount);
+      if (key !== null && key !== undefined) byKey.set(key, add(byKey.get(key) ?? zero, amount));
     }
     if (lots !== balance) problems.push(`lots sum to ${lots}, the balance is ${balance}`);
-    for (const [key, total] of this.totals) if ((byKey.get(key) ?? 0n) !== total) problems.push(`stake ${key} lots ${byKey.get(key) ?? 0n} vs total ${total}`);
+    for (const [key, total] of this.totals) if ((byKey.get(key) ?? zero) !== total) problems.push(`stake ${key} lots ${byKey.get(key) ?? zero} vs total ${total}`);
     return problems;
   }
 }
