@@ -49,5 +49,5 @@ export const DOUBLE: Arith<number> = {
   big: (x) => BigInt(x),
 };
 
-/** Below this much money moved in a run, every balance, stake and split fits a double exactly. */
+/** While no company receives and pays this much in all, every balance, stake and split fits a double exactly. */
 export const DOUBLE_LIMIT = 2n ** 50n;

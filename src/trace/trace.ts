@@ -118,15 +118,26 @@ function motionSnapshot<A>(m: Arith<A>, motion: Map<string, Parts<A>>): ViewSnap
 }
 
 /**
- * Traces in doubles when every figure the trace can meet stays below 2^50:
- * no balance exceeds what was ever received plus what was unfunded, so the
- * sum of every amount paid and received bounds them all. Otherwise in BigInt.
- * The two give the same integers.
+ * Traces in doubles when every figure the trace can meet stays below 2^50,
+ * otherwise in BigInt; the two give the same integers. A company's balance
+ * never exceeds what it received, a draw never exceeds the balance, and a
+ * payment is at most what its payer paid: so when, for every company, what
+ * it received plus what it paid stays below 2^50, so does every balance,
+ * stake, draw and split.
  */
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  let moved = 0n;
-  for (const t of transfers) moved += t.a + t.b;
-  return moved < DOUBLE_LIMIT ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
+  const moved = new Map<string, bigint>();
+  let largest = 0n;
+  const count = (company: string, amount: bigint): void => {
+    const total = (moved.get(company) ?? 0n) + amount;
+    moved.set(company, total);
+    if (total > largest) largest = total;
+  };
+  for (const t of transfers) {
+    if (t.payerIsLedger) count(t.payer, t.a);
+    if (t.payeeIsLedger) count(t.payee, t.b);
+  }
+  return largest < DOUBLE_LIMIT ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
 }
 
 export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
