@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import type { Ledgers } from '../model.js';
-import { isLedgerName, LedgerLoader, type LedgerInput } from './load.js';
+import { isLedgerName, LedgerLoader } from './load.js';
 
 function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -46,12 +46,6 @@ async function ledgerNames(dir: string): Promise<string[]> {
   }
   if (names.length === 0) throw usageError(`ledgers folder ${JSON.stringify(dir)} holds no ledger file (${NO_LEDGERS})`);
   return names;
-}
-
-export async function readLedgerInputs(dir: string): Promise<LedgerInput[]> {
-  const inputs: LedgerInput[] = [];
-  for (const name of await ledgerNames(dir)) inputs.push({ name, bytes: await readFile(join(dir, name)) });
-  return inputs;
 }
 
 /** Called after each file with the files read so far, of how many, and the rows loaded so far. */

@@ -14,8 +14,6 @@
  */
 
 const LIMIT = 2 ** 50;
-/** Below this many minor units (2^50) every figure of an allocate is exact in a double. */
-export const SAFE_LIMIT = 2n ** 50n;
 const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp split of a double into two 26-bit halves)
 
 /** The rounding error of a*b: a·b = fl(a·b) + twoProductError(a, b, fl(a·b)) exactly. */
