@@ -140,6 +140,7 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
   return largest < DOUBLE_LIMIT ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
 }
 
+/** The trace in a given integer arithmetic (`trace` chooses it; tests compare the two). */
 export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
   const { method, earmark: earmarksOn, observe } = options;
   const { zero, add, sub, lt } = m;
