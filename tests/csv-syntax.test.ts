@@ -5,11 +5,11 @@
  * reported too. Valid variants (BOM, CRLF, mixed line ends, quoted fields,
  * header-only files) are accepted and change no report.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from './helpers.js';
+import { runOnLedgers, type CliResult } from './helpers.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const EXPECTED_LEDGER = 'expected a UTF-8 CSV ledger whose first line is a header row such as id,date,direction,counterparty,kind,category,amount,currency';
@@ -24,18 +24,7 @@ let cases = 0;
 
 async function runOn(files: Record<string, string | Uint8Array>): Promise<{ result: CliResult; dir: string }> {
   const dir = join(root, `case-${++cases}`);
-  mkdirSync(join(dir, 'ledgers'), { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, 'ledgers', name)), { recursive: true });
-    writeFileSync(join(dir, 'ledgers', name), content);
-  }
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return { result: await runCli(['run', '--ledgers', 'ledgers', '--out', 'reports', '--quiet']), dir };
-  } finally {
-    process.chdir(cwd);
-  }
+  return { result: await runOnLedgers(dir, files), dir };
 }
 
 async function expectErrors(files: Record<string, string | Uint8Array>, lines: string[]): Promise<void> {

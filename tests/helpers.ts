@@ -1,4 +1,6 @@
 /** Test helpers: run the CLI in-process and capture what it prints. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { main } from '../src/cli/main.js';
 
 export interface CliResult {
@@ -51,4 +53,24 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   });
   queue = next.catch(() => undefined);
   return next;
+}
+
+/**
+ * Writes `files` into `DIR/ledgers/` and runs `roundtrip run --ledgers ledgers
+ * --out reports --quiet ...extra` from DIR, so messages read `ledgers/NAME` as
+ * in SPEC §6.
+ */
+export async function runOnLedgers(dir: string, files: Record<string, string | Uint8Array>, extra: string[] = []): Promise<CliResult> {
+  mkdirSync(join(dir, 'ledgers'), { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, 'ledgers', name)), { recursive: true });
+    writeFileSync(join(dir, 'ledgers', name), content);
+  }
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await runCli(['run', '--ledgers', 'ledgers', '--out', 'reports', '--quiet', ...extra]);
+  } finally {
+    process.chdir(cwd);
+  }
 }

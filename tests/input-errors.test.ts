@@ -6,11 +6,11 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLedgers } from '../src/load/load.js';
 import { RoundtripError } from '../src/errors.js';
-import { runCli, type CliResult } from './helpers.js';
+import { runCli, runOnLedgers, type CliResult } from './helpers.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-input-errors-'));
@@ -41,18 +41,7 @@ let cases = 0;
  */
 async function runOn(files: Record<string, string | Uint8Array>, extra: string[] = []): Promise<{ result: CliResult; dir: string }> {
   const dir = join(root, `case-${++cases}`);
-  mkdirSync(join(dir, 'ledgers'), { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, 'ledgers', name)), { recursive: true });
-    writeFileSync(join(dir, 'ledgers', name), content);
-  }
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return { result: await runCli(['run', '--ledgers', 'ledgers', '--out', 'reports', '--quiet', ...extra]), dir };
-  } finally {
-    process.chdir(cwd);
-  }
+  return { result: await runOnLedgers(dir, files, extra), dir };
 }
 
 /** Exit 2, exactly these message lines on stderr, and no reports folder. */
