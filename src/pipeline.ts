@@ -10,7 +10,8 @@ import type { Period } from './report/period.js';
 import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
 import type { Method } from './trace/methods.js';
 import { trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
-import { tableToCsv } from './write/csv.js';
+import { tableChunks, type CsvOptions } from './write/csv.js';
+import { type FileContent, textOf } from './write/files.js';
 import type { FolderContent } from './write/atomic.js';
 
 export interface Reconciliation {
@@ -56,8 +57,18 @@ export interface ReportOptions {
 
 export const REPORT_FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'manifest.json'] as const;
 
-/** The report folders of a run, one per period, as file contents. */
-export function reportFolders(rec: Reconciliation, periods: readonly Period[], options: ReportOptions): { reports: PeriodReport[]; folders: FolderContent[] } {
+/** A table's CSV, made as it is written. */
+function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): FileContent {
+  return { chunks: () => tableChunks(t, options) };
+}
+
+/**
+ * The report folders of a run, one per period. The CSV files are made while
+ * they are written (`writeFolders`), so a report of millions of rows is never
+ * held whole; the checks and the manifest are done here, before anything is
+ * written.
+ */
+export function reportFolderStreams(rec: Reconciliation, periods: readonly Period[], options: ReportOptions): { reports: PeriodReport[]; folders: FolderContent[] } {
   const reports: PeriodReport[] = [];
   const folders: FolderContent[] = [];
   for (const period of periods) {
@@ -65,11 +76,11 @@ export function reportFolders(rec: Reconciliation, periods: readonly Period[], o
     const checks = checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
     assertBooks(checks, period.name);
     const tables = reportTables(report, rec.ledgers.minorDigits);
-    const files = new Map<string, string>([
-      ['summary.csv', tableToCsv(tables.summary, options)],
-      ['revenue.csv', tableToCsv(tables.revenue, options)],
-      ['circular.csv', tableToCsv(tables.circular, options)],
-      ['exceptions.csv', tableToCsv(tables.exceptions, options)],
+    const files = new Map<string, FileContent>([
+      ['summary.csv', csvContent(tables.summary, options)],
+      ['revenue.csv', csvContent(tables.revenue, options)],
+      ['circular.csv', csvContent(tables.circular, options)],
+      ['exceptions.csv', csvContent(tables.exceptions, options)],
       [
         'manifest.json',
         manifest({
@@ -87,4 +98,10 @@ export function reportFolders(rec: Reconciliation, periods: readonly Period[], o
     folders.push({ name: period.name, files });
   }
   return { reports, folders };
+}
+
+/** The report folders of a run with every file as text (tests, small runs). */
+export function reportFolders(rec: Reconciliation, periods: readonly Period[], options: ReportOptions): { reports: PeriodReport[]; folders: FolderContent<string>[] } {
+  const { reports, folders } = reportFolderStreams(rec, periods, options);
+  return { reports, folders: folders.map((f) => ({ name: f.name, files: new Map([...f.files].map(([name, content]) => [name, textOf(content)])) })) };
 }

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readLedgers } from '../load/read.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { matchTransfers } from '../match/match.js';
-import { reconcile, reportFolders } from '../pipeline.js';
+import { reconcile, reportFolderStreams } from '../pipeline.js';
 import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
@@ -49,7 +49,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progress.stage('tracing', matched.transfers.length, 'transfers');
       const rec = reconcile(ledgers, matched, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
       progress.stage('reporting', periods.length, 'folders');
-      const built = reportFolders(rec, periods, { bom: args.bom });
+      const built = reportFolderStreams(rec, periods, { bom: args.bom });
       reports = built.reports;
       // writeFolders catches Ctrl-C (and SIGTERM) itself while it writes: no partial output.
       await writeFolders(args.out, built.folders);

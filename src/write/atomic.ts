@@ -17,19 +17,19 @@
 import { mkdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
-import { ioReason, type Leftover, recoverLeftovers, removePath, writeNewFile } from './files.js';
+import { type FileContent, ioReason, type Leftover, recoverLeftovers, removePath, textOf, writeNewFile } from './files.js';
 
-export interface FolderContent {
+export interface FolderContent<C extends FileContent = FileContent> {
   /** Folder name under the output directory (`all`, `2026-02`). */
   readonly name: string;
-  /** File name → content. */
-  readonly files: ReadonlyMap<string, string>;
+  /** File name → content (text, or chunks made while they are written). */
+  readonly files: ReadonlyMap<string, C>;
 }
 
 export interface WriteOptions {
   /** Aborted on SIGINT: the write stops and cleans up. */
   readonly signal?: AbortSignal;
-  /** Test hook: replaces writeFile to simulate a failing disk. */
+  /** Test hook: replaces writeFile to simulate a failing disk (it is given the whole text). */
   readonly writeFileImpl?: (path: string, data: string) => Promise<void>;
   /** Catch SIGINT and SIGTERM while writing (default true); the signal then acts like `signal`. */
   readonly catchSignals?: boolean;
@@ -56,7 +56,8 @@ function leftoverOf(name: string): Leftover | undefined {
 let sequence = 0;
 
 export async function writeFolders(outDir: string, folders: readonly FolderContent[], options: WriteOptions = {}): Promise<void> {
-  const write = options.writeFileImpl ?? writeNewFile;
+  const hook = options.writeFileImpl;
+  const write = hook === undefined ? writeNewFile : (path: string, data: FileContent) => hook(path, textOf(data));
   let caught = false;
   const onSignal = (): void => {
     caught = true;
@@ -84,7 +85,7 @@ export async function writeFolders(outDir: string, folders: readonly FolderConte
 async function writeAll(
   outDir: string,
   folders: readonly FolderContent[],
-  write: (path: string, data: string) => Promise<void>,
+  write: (path: string, data: FileContent) => Promise<void>,
   checkAbort: () => void,
 ): Promise<void> {
   // The output folder: created when missing (and removed again if the run fails).

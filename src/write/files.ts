@@ -60,11 +60,39 @@ export async function recoverLeftovers(dir: string, leftover: (name: string) => 
   }
 }
 
+/**
+ * A file's content: its text, or its text in chunks made as they are written
+ * (a large report is never held whole). `chunks` may be called once.
+ */
+export type FileContent = string | { readonly chunks: () => Iterable<string> };
+
+/** The whole text of a content (for small files and test hooks). */
+export function textOf(content: FileContent): string {
+  return typeof content === 'string' ? content : [...content.chunks()].join('');
+}
+
+/** Chunks are gathered to about this many characters before each write. */
+const WRITE_SIZE = 1 << 20;
+
 /** Writes a new file (never over an existing one) and flushes it to the device. */
-export async function writeNewFile(path: string, data: string): Promise<void> {
+export async function writeNewFile(path: string, data: FileContent): Promise<void> {
   const handle = await open(path, 'wx');
   try {
-    await handle.writeFile(data, 'utf8');
+    if (typeof data === 'string') await handle.writeFile(data, 'utf8');
+    else {
+      let pending: string[] = [];
+      let size = 0;
+      for (const chunk of data.chunks()) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= WRITE_SIZE) {
+          await handle.writeFile(pending.join(''), 'utf8'); // writeFile writes it all, from the current position
+          pending = [];
+          size = 0;
+        }
+      }
+      if (size > 0) await handle.writeFile(pending.join(''), 'utf8'); // writeFile writes it all, from the current position
+    }
     await handle.sync();
   } finally {
     await handle.close();
