@@ -1,10 +1,28 @@
 /** Options shared by several commands, defined once. */
 import type { Argv } from 'yargs';
 import { usageError } from '../errors.js';
+import type { Jobs } from '../load/read.js';
 import { METHODS, type Method, isMethod } from '../trace/methods.js';
 
 export function withLedgers<T>(y: Argv<T>) {
-  return y.option('ledgers', { type: 'string', default: 'ledgers', describe: 'folder of ledger CSV files (one or more per company)', requiresArg: true });
+  return y
+    .option('ledgers', { type: 'string', default: 'ledgers', describe: 'folder of ledger CSV files (one or more per company)', requiresArg: true })
+    .option('jobs', {
+      type: 'string',
+      default: 'auto',
+      describe: 'threads that read and check the ledger files: a number, or auto (one per core, at most 2, for sets of 16 MB or more)',
+      requiresArg: true,
+    });
+}
+
+const MAX_JOBS = 64;
+
+/** --jobs: `auto` or a whole number from 1 to 64. */
+export function jobsOf(value: unknown): Jobs {
+  const text = String(value);
+  if (text === 'auto') return 'auto';
+  if (/^[0-9]+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_JOBS) return Number(text);
+  throw usageError(`--jobs ${JSON.stringify(text)} is not a number of threads (expected auto or a whole number from 1 to ${MAX_JOBS})`);
 }
 
 export function withPeriods<T>(y: Argv<T>) {

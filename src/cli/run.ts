@@ -8,12 +8,13 @@ import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
-import { listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from './text.js';
 
 export interface RunArgs {
   ledgers: string;
+  jobs: string;
   out: string;
   period: string[];
   method: string;
@@ -40,10 +41,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
     let reports: PeriodReport[];
     try {
       progress.stage('loading', 1, 'files');
-      ledgers = await readLedgers(args.ledgers, (done, total, rows) => {
-        if (done === 0) progress.stage('loading', total, 'files');
-        else progress.update(done, rows);
-      });
+      let loading = 'loading';
+      ledgers = await readLedgers(
+        args.ledgers,
+        (done, total, rows) => {
+          if (done === 0) progress.stage(loading, total, 'files');
+          else progress.update(done, rows);
+        },
+        { jobs: jobsOf(args.jobs), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+      );
       progress.stage('matching', ledgers.rows.length, 'rows');
       const matched = matchTransfers(ledgers, (done) => progress.update(done));
       progress.stage('tracing', matched.transfers.length, 'transfers');

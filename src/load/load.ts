@@ -64,7 +64,9 @@ export class LedgerLoader {
     this.interned.set(value, value);
     return value;
   };
-  private readonly rows: Row[] = [];
+  private rows: Row[] = [];
+  /** Rows handed out by `takeRows` already. */
+  private taken = 0;
   private readonly files: LedgerFile[] = [];
   private currency = '';
   private currencyWhere = '';
@@ -73,12 +75,26 @@ export class LedgerLoader {
   private refs = new Map<string, Seen>();
   private next = 0;
 
-  /** Rows validated so far (for a progress display). */
-  get rowsLoaded(): number {
-    return this.rows.length;
+  /** Every company of the run, sorted. */
+  get companyIds(): readonly string[] {
+    return this.companies;
   }
 
-  constructor(names: readonly string[], displayDir: string) {
+  /** Input issues found so far (a bad file name is found by the constructor). */
+  get issueCount(): number {
+    return this.lists.reduce((sum, list) => sum + list.total, 0);
+  }
+
+  /** Rows validated so far (for a progress display). */
+  get rowsLoaded(): number {
+    return this.taken + this.rows.length;
+  }
+
+  /**
+   * `companies`: every company of the run, when this loader reads only some of
+   * its files (a reading thread); by default the companies of `names`.
+   */
+  constructor(names: readonly string[], displayDir: string, companies?: readonly string[]) {
     this.displayDir = displayDir;
     const sorted = names.filter(isLedgerName).sort(byCodeUnits);
     if (sorted.length === 0) {
@@ -98,7 +114,7 @@ export class LedgerLoader {
       this.lists.push(list);
     }
     this.toRead = sorted.filter((name) => COMPANY_ID.test(companyOf(name)));
-    this.companies = [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits);
+    this.companies = companies === undefined ? [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits) : [...companies];
     this.companySet = new Set(this.companies);
   }
 
@@ -255,7 +271,7 @@ export class LedgerLoader {
   private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
     const { file, company, columns } = context;
     const issues: InputIssue[] = [];
-    const row = checkRow(fields, line, this.rows.length, context, issues);
+    const row = checkRow(fields, line, this.taken + this.rows.length, context, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen: Seen = { file, line };
 
@@ -313,9 +329,21 @@ export class LedgerLoader {
     list.addAll(issues);
   }
 
+  /**
+   * Hands out the valid rows loaded since the last call and forgets them (a
+   * reading thread packs each file's rows as it goes); `finish` then gives
+   * only the rows loaded after it.
+   */
+  takeRows(): Row[] {
+    const rows = this.rows;
+    this.taken += rows.length;
+    this.rows = [];
+    return rows;
+  }
+
   finish(): Ledgers {
     if (this.next !== this.toRead.length) throw new Error(`LedgerLoader.finish: ${this.toRead.length - this.next} files were not added`);
-    const total = this.lists.reduce((sum, list) => sum + list.total, 0);
+    const total = this.issueCount;
     if (total > 0) throw inputError(this.lists.flatMap((list) => list.issues), total);
     return {
       companies: this.companies,
