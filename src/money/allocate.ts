@@ -81,11 +81,14 @@ export function allocate(n: bigint, weights: readonly bigint[]): bigint[] {
   return allocateBig(n, weights, total);
 }
 
-/** The double path: every input an integer below 2^50. */
+/** Remainders of the double path, reused from call to call (grown when needed). */
+let remainders = new Float64Array(64);
+
+/** The double path: every input an integer below 2^50, `total` their sum. */
 export function allocateSafe(n: number, weights: readonly number[], total: number): number[] {
   const k = weights.length;
   const parts = new Array<number>(k);
-  const remainders = new Array<number>(k);
+  if (remainders.length < k) remainders = new Float64Array(2 * k);
   let given = 0;
   for (let i = 0; i < k; i++) {
     const w = weights[i] as number;

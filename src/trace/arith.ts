@@ -15,7 +15,8 @@ export interface Arith<A> {
   /** x < y */
   lt(x: A, y: A): boolean;
   min(x: A, y: A): A;
-  allocate(n: A, weights: readonly A[]): A[];
+  /** SPEC §3.1 allocate; `total`, when given, is the sum of the weights (the caller knows it). */
+  allocate(n: A, weights: readonly A[], total?: A): A[];
   of(x: bigint): A;
   big(x: A): bigint;
 }
@@ -27,7 +28,7 @@ export const BIGINT: Arith<bigint> = {
   sub: (x, y) => x - y,
   lt: (x, y) => x < y,
   min: (x, y) => (x < y ? x : y),
-  allocate,
+  allocate: (n, weights) => allocate(n, weights),
   of: (x) => x,
   big: (x) => x,
 };
@@ -39,9 +40,10 @@ export const DOUBLE: Arith<number> = {
   sub: (x, y) => x - y,
   lt: (x, y) => x < y,
   min: (x, y) => (x < y ? x : y),
-  allocate: (n, weights) => {
+  allocate: (n, weights, sum) => {
     let total = 0;
-    for (const w of weights) total += w;
+    if (sum === undefined) for (const w of weights) total += w;
+    else total = sum;
     if (weights.length === 0 || total <= 0 || n < 0) throw new RangeError('allocate needs weights with a positive sum and a non-negative amount');
     return allocateSafe(n, weights, total);
   },

@@ -62,7 +62,7 @@ export class BalanceView<A> implements View<A> {
     const weights = new Array<A>(k + 1);
     weights[0] = m.sub(balance, this.stakeTotal);
     for (let i = 0; i < k; i++) weights[i + 1] = amounts[i] as A;
-    const split = m.allocate(amount, weights);
+    const split = m.allocate(amount, weights, balance);
     const outKeys: string[] = [];
     const outAmounts: A[] = [];
     let emptied = false;
