@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { inputError, type InputIssue } from '../errors.js';
 import { minorDigits } from '../money/amount.js';
-import type { LedgerFile, Ledgers, Row } from '../model.js';
+import type { LedgerFile, Ledgers } from '../model.js';
+import { RowTable } from './row-table.js';
 import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
@@ -64,9 +65,9 @@ export class LedgerLoader {
     this.interned.set(value, value);
     return value;
   };
-  private rows: Row[] = [];
-  /** Rows handed out by `takeRows` already. */
-  private taken = 0;
+  private readonly table = new RowTable();
+  /** The current file's index in the table. */
+  private fileIndex = -1;
   private readonly files: LedgerFile[] = [];
   private currency = '';
   private currencyWhere = '';
@@ -87,7 +88,7 @@ export class LedgerLoader {
 
   /** Rows validated so far (for a progress display). */
   get rowsLoaded(): number {
-    return this.taken + this.rows.length;
+    return this.table.length;
   }
 
   /**
@@ -143,6 +144,7 @@ export class LedgerLoader {
     }
     const list = new IssueList();
     this.lists.push(list);
+    this.fileIndex = this.table.addFile(name, company);
     const rows = this.readText(decoded.text, name, file, company, list);
     this.files.push({ name, path: file, company, sha256, rows });
   }
@@ -271,7 +273,7 @@ export class LedgerLoader {
   private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
     const { file, company, columns } = context;
     const issues: InputIssue[] = [];
-    const row = checkRow(fields, line, this.taken + this.rows.length, context, issues);
+    const row = checkRow(fields, line, context, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen: Seen = { file, line };
 
@@ -322,23 +324,16 @@ export class LedgerLoader {
     }
 
     if (issues.length === 0) {
-      if (row !== undefined) this.rows.push(row);
+      if (row !== undefined) this.table.push(this.fileIndex, row);
       return;
     }
     issues.sort(byColumn);
     list.addAll(issues);
   }
 
-  /**
-   * Hands out the valid rows loaded since the last call and forgets them (a
-   * reading thread packs each file's rows as it goes); `finish` then gives
-   * only the rows loaded after it.
-   */
-  takeRows(): Row[] {
-    const rows = this.rows;
-    this.taken += rows.length;
-    this.rows = [];
-    return rows;
+  /** The rows loaded so far, in columns (a reading thread sends them on). */
+  get rowTable(): RowTable {
+    return this.table;
   }
 
   finish(): Ledgers {
@@ -348,7 +343,7 @@ export class LedgerLoader {
     return {
       companies: this.companies,
       files: this.files,
-      rows: this.rows,
+      rows: this.table.rows,
       currency: this.currency,
       minorDigits: this.currency === '' ? 2 : minorDigits(this.currency),
     };

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RoundtripError, usageError } from '../errors.js';
-import type { LedgerFile, Ledgers, Row } from '../model.js';
+import type { LedgerFile, Ledgers } from '../model.js';
 import { minorDigits } from '../money/amount.js';
 import { byCodeUnits, companyOf, isLedgerName, LedgerLoader } from './load.js';
-import { fileRanges, rowReader, type PackedRows, type RowReader } from './packed.js';
+import { PackReader, type PackedRows } from './packed.js';
+import { RowTable } from './row-table.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 
 function reasonOf(error: unknown): string {
@@ -143,7 +144,7 @@ export async function threadGroups(dir: string, loader: LedgerLoader, jobs: Jobs
 interface Part {
   readonly files: readonly LedgerFile[];
   readonly currency: string;
-  readonly rows: readonly PackedRows[];
+  readonly rows: PackedRows;
 }
 
 /** One reading thread; resolves to its rows, or undefined if its files hold an input error. */
@@ -193,29 +194,20 @@ async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly
   // An input error, or two currencies (an error the main thread words with the run's first currency).
   if (parts.some((p) => p === undefined) || currencies.size > 1) return undefined;
 
-  const interned = new Map<string, string>();
-  const intern = (value: string): string => {
-    const known = interned.get(value);
-    if (known !== undefined) return known;
-    interned.set(value, value);
-    return value;
-  };
-  const where = new Map<string, { reader: RowReader; from: number; to: number }>();
+  const table = new RowTable();
+  const readers = new Map<string, PackReader>();
   const fileInfo = new Map<string, LedgerFile>();
   for (const part of parts as Part[]) {
-    for (const pack of part.rows) {
-      const reader = rowReader(pack, intern, companyOf);
-      for (const [name, range] of fileRanges(pack)) where.set(name, { reader, ...range });
-    }
+    const reader = new PackReader(table, part.rows);
+    for (const name of reader.files) readers.set(name, reader);
     for (const file of part.files) fileInfo.set(file.name, file);
   }
-  const merged: Row[] = [];
   const ledgerFiles: LedgerFile[] = [];
   for (const name of loader.toRead) {
-    ledgerFiles.push(fileInfo.get(name) as LedgerFile);
-    const range = where.get(name);
-    if (range !== undefined) range.reader(range.from, range.to, merged);
+    const file = fileInfo.get(name) as LedgerFile;
+    ledgerFiles.push(file);
+    readers.get(name)?.append(name, table.addFile(name, file.company));
   }
   const currency = [...currencies][0] ?? '';
-  return { companies: loader.companyIds, files: ledgerFiles, rows: merged, currency, minorDigits: currency === '' ? 2 : minorDigits(currency) };
+  return { companies: loader.companyIds, files: ledgerFiles, rows: table.rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency) };
 }

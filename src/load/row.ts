@@ -4,7 +4,8 @@
  */
 import type { InputIssue } from '../errors.js';
 import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
-import type { Kind, Row } from '../model.js';
+import type { Kind } from '../model.js';
+import type { RowValues } from './row-table.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
 import { parseDate } from './date.js';
 import { closest } from './suggest.js';
@@ -113,7 +114,7 @@ function plural(n: number, word: string): string {
 /** The kinds as shared constants. */
 const KIND_OF: Record<string, Kind> = { investment: 'investment', revenue: 'revenue', purchase: 'purchase', other: 'other' };
 
-export function checkRow(fields: readonly string[], line: number, seq: number, ctx: RowContext, issues: InputIssue[]): Row | undefined {
+export function checkRow(fields: readonly string[], line: number, ctx: RowContext, issues: InputIssue[]): RowValues | undefined {
   const { file, columns, reported } = ctx;
   const before = issues.length;
   const get = (column: Column): string => {
@@ -224,10 +225,7 @@ export function checkRow(fields: readonly string[], line: number, seq: number, c
   const day = parsedDate.ok ? intern(parsedDate.day) : '';
   const ts = parsedDate.ok ? parsedDate.ts : 0;
   return {
-    company: ctx.company,
-    file: ctx.fileName,
     line,
-    seq,
     id,
     date: date.length === 10 ? day : date,
     day,

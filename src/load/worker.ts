@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RoundtripError } from '../errors.js';
 import type { LedgerFile } from '../model.js';
-import { buffersOf, packRows, type PackedRows } from './packed.js';
+import { buffersOf, packTable, type PackedRows } from './packed.js';
 import { readInto } from './read.js';
 import { LedgerLoader } from './load.js';
 
@@ -23,29 +23,20 @@ export interface WorkerTask {
 export type WorkerMessage =
   /** Files read and rows loaded so far by this thread. */
   | { readonly type: 'progress'; readonly files: number; readonly rows: number }
-  /** `rows`: one pack per file read (in file order). */
-  | { readonly type: 'done'; readonly files: readonly LedgerFile[]; readonly currency: string; readonly rows: readonly PackedRows[] }
+  | { readonly type: 'done'; readonly files: readonly LedgerFile[]; readonly currency: string; readonly rows: PackedRows }
   | { readonly type: 'invalid' };
 
 const port = parentPort;
 if (port === null) throw new Error('load/worker.js runs as a worker thread');
 const task = workerData as WorkerTask;
 const loader = new LedgerLoader(task.names, task.dir, task.companies);
-// Each file's rows are packed once it is read, so the thread never holds more than one file's row objects.
-const packs: PackedRows[] = [];
-const packTaken = (): void => {
-  const rows = loader.takeRows();
-  if (rows.length > 0) packs.push(packRows(rows));
-};
 await readInto(task.dir, loader, (files, _total, rows) => {
-  if (files === 0) return;
-  if (loader.issueCount === 0) packTaken(); // after an input error only the error matters
-  port.postMessage({ type: 'progress', files, rows } satisfies WorkerMessage);
+  if (files > 0) port.postMessage({ type: 'progress', files, rows } satisfies WorkerMessage);
 });
 try {
   const ledgers = loader.finish();
-  packTaken();
-  port.postMessage({ type: 'done', files: ledgers.files, currency: ledgers.currency, rows: packs } satisfies WorkerMessage, packs.flatMap(buffersOf));
+  const rows = packTable(loader.rowTable);
+  port.postMessage({ type: 'done', files: ledgers.files, currency: ledgers.currency, rows } satisfies WorkerMessage, buffersOf(rows));
 } catch (error) {
   if (!(error instanceof RoundtripError)) throw error;
   port.postMessage({ type: 'invalid' } satisfies WorkerMessage);

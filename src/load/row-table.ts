@@ -1,0 +1,255 @@
+/**
+ * The rows of a run, held in columns: typed arrays for numbers and codes,
+ * one table of shared strings (days, names, categories, memos), and arrays
+ * for the values nearly every row has its own (ids, refs). Each row is a
+ * small `TableRow` (the table and the row's index) whose getters read the
+ * columns, so two million rows cost a few hundred bytes each instead of a
+ * dozen objects each, and the garbage collector has little to walk.
+ *
+ * A date is not stored as text: the row keeps its day (shared) and its
+ * timestamp, and whether the time was written as HH:MM or HH:MM:SS; the text
+ * comes back exactly as written (SPEC §1 allows only those three forms).
+ */
+import type { Direction, Kind, Row } from '../model.js';
+
+/** A validated row's values, as the row rules give them. */
+export interface RowValues {
+  readonly line: number;
+  readonly id: string;
+  readonly date: string;
+  readonly day: string;
+  readonly ts: number;
+  readonly direction: Direction;
+  readonly counterparty: string;
+  readonly kind: Kind;
+  readonly category: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly ref: string;
+  readonly deal: string;
+  readonly memo: string;
+}
+
+const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
+const KIND_CODE: Readonly<Record<Kind, number>> = { investment: 0, revenue: 1, purchase: 2, other: 3 };
+/** flags: bits 0-1 the kind, bit 2 direction out, bits 3-4 the time written (0 none, 1 HH:MM, 2 HH:MM:SS). */
+const OUT = 4;
+const TIME_SHIFT = 3;
+
+function timeForm(date: string): number {
+  return date.length === 10 ? 0 : date.length === 16 ? 1 : 2;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Numeric and code columns, grown together. */
+class Columns {
+  file: Uint32Array;
+  line: Uint32Array;
+  ts: Float64Array;
+  amount: BigInt64Array;
+  flags: Uint8Array;
+  day: Uint32Array;
+  counterparty: Uint32Array;
+  category: Uint32Array;
+  currency: Uint32Array;
+  deal: Uint32Array;
+  memo: Uint32Array;
+
+  constructor(capacity: number) {
+    this.file = new Uint32Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.amount = new BigInt64Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.day = new Uint32Array(capacity);
+    this.counterparty = new Uint32Array(capacity);
+    this.category = new Uint32Array(capacity);
+    this.currency = new Uint32Array(capacity);
+    this.deal = new Uint32Array(capacity);
+    this.memo = new Uint32Array(capacity);
+  }
+
+  /** The same columns with room for `capacity` rows, the first `length` copied. */
+  grown(capacity: number, length: number): Columns {
+    const next = new Columns(capacity);
+    for (const key of COLUMN_KEYS) (next[key] as { set(a: ArrayLike<unknown>): void }).set(this[key].subarray(0, length) as never);
+    return next;
+  }
+}
+
+const COLUMN_KEYS = ['file', 'line', 'ts', 'amount', 'flags', 'day', 'counterparty', 'category', 'currency', 'deal', 'memo'] as const;
+export type ColumnKey = (typeof COLUMN_KEYS)[number];
+export const SHARED_COLUMNS = ['day', 'counterparty', 'category', 'currency', 'deal', 'memo'] as const;
+
+export class RowTable {
+  private size = 0;
+  /** Columns (read by TableRow). */
+  c = new Columns(1024);
+  /** File name and company of each file index. */
+  readonly fileNames: string[] = [];
+  readonly fileCompanies: string[] = [];
+  /** The shared strings; columns in SHARED_COLUMNS index into it. */
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  readonly ids: string[] = [];
+  readonly refs: string[] = [];
+  /** The rows, in the order added; row i has seq i. */
+  readonly rows: Row[] = [];
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Registers a file; its index is what `push` takes. */
+  addFile(name: string, company: string): number {
+    this.fileNames.push(name);
+    this.fileCompanies.push(company);
+    return this.fileNames.length - 1;
+  }
+
+  /** The index of a shared string (added on first sight). */
+  intern(value: string): number {
+    let index = this.stringIndex.get(value);
+    if (index === undefined) {
+      index = this.strings.length;
+      this.strings.push(value);
+      this.stringIndex.set(value, index);
+    }
+    return index;
+  }
+
+  /** Room for one more row; returns its index. */
+  private next(): number {
+    const i = this.size;
+    if (i === this.c.file.length) this.c = this.c.grown(2 * i, i);
+    this.size = i + 1;
+    return i;
+  }
+
+  /** Adds a row of file `file`; it gets seq `length` (before the call). */
+  push(file: number, v: RowValues): Row {
+    const i = this.next();
+    const c = this.c;
+    c.file[i] = file;
+    c.line[i] = v.line;
+    c.ts[i] = v.ts;
+    c.amount[i] = v.amount;
+    c.flags[i] = KIND_CODE[v.kind] | (v.direction === 'out' ? OUT : 0) | (timeForm(v.date) << TIME_SHIFT);
+    c.day[i] = this.intern(v.day);
+    c.counterparty[i] = this.intern(v.counterparty);
+    c.category[i] = this.intern(v.category);
+    c.currency[i] = this.intern(v.currency);
+    c.deal[i] = this.intern(v.deal);
+    c.memo[i] = this.intern(v.memo);
+    this.ids.push(v.id);
+    this.refs.push(v.ref);
+    const row = new TableRow(this, i);
+    this.rows.push(row);
+    return row;
+  }
+
+  /**
+   * Adds a row copied from another table's columns: `from` is that table's
+   * columns at row `j`, `strings` maps its shared-string indexes to this
+   * table's. Used to merge the tables of reading threads.
+   */
+  pushFrom(file: number, from: Columns, j: number, strings: Uint32Array, id: string, ref: string): void {
+    const i = this.next();
+    const c = this.c;
+    c.file[i] = file;
+    c.line[i] = from.line[j] as number;
+    c.ts[i] = from.ts[j] as number;
+    c.amount[i] = from.amount[j] as bigint;
+    c.flags[i] = from.flags[j] as number;
+    c.day[i] = strings[from.day[j] as number] as number;
+    c.counterparty[i] = strings[from.counterparty[j] as number] as number;
+    c.category[i] = strings[from.category[j] as number] as number;
+    c.currency[i] = strings[from.currency[j] as number] as number;
+    c.deal[i] = strings[from.deal[j] as number] as number;
+    c.memo[i] = strings[from.memo[j] as number] as number;
+    this.ids.push(id);
+    this.refs.push(ref);
+    this.rows.push(new TableRow(this, i));
+  }
+
+  /** The columns cut to the rows held (to send to another thread). */
+  columns(): Columns {
+    const out = Object.create(Columns.prototype) as Columns;
+    for (const key of COLUMN_KEYS) (out as unknown as Record<string, unknown>)[key] = this.c[key].slice(0, this.size);
+    return out;
+  }
+}
+
+export type { Columns };
+
+/** Rebuilds a Columns object received from another thread (its prototype is lost on the way). */
+export function columnsOf(data: Record<ColumnKey, ArrayLike<unknown>>): Columns {
+  return Object.assign(Object.create(Columns.prototype) as Columns, data);
+}
+
+/** The typed arrays of a Columns object (to transfer their buffers between threads). */
+export function columnArrays(c: Columns): ArrayBufferView[] {
+  return COLUMN_KEYS.map((key) => c[key]);
+}
+
+/** A row of a RowTable: reads its values from the columns. */
+class TableRow implements Row {
+  constructor(
+    private readonly t: RowTable,
+    readonly seq: number,
+  ) {}
+
+  get company(): string {
+    return this.t.fileCompanies[this.t.c.file[this.seq] as number] as string;
+  }
+  get file(): string {
+    return this.t.fileNames[this.t.c.file[this.seq] as number] as string;
+  }
+  get line(): number {
+    return this.t.c.line[this.seq] as number;
+  }
+  get id(): string {
+    return this.t.ids[this.seq] as string;
+  }
+  get day(): string {
+    return this.t.strings[this.t.c.day[this.seq] as number] as string;
+  }
+  get date(): string {
+    const form = (this.t.c.flags[this.seq] as number) >> TIME_SHIFT;
+    if (form === 0) return this.day;
+    const seconds = (((this.t.c.ts[this.seq] as number) % 86400) + 86400) % 86400; // ts < 0 in the first two months of year 0000
+    const hm = `${this.day}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}`;
+    return form === 1 ? hm : `${hm}:${two(seconds % 60)}`;
+  }
+  get ts(): number {
+    return this.t.c.ts[this.seq] as number;
+  }
+  get direction(): Direction {
+    return (this.t.c.flags[this.seq] as number) & OUT ? 'out' : 'in';
+  }
+  get counterparty(): string {
+    return this.t.strings[this.t.c.counterparty[this.seq] as number] as string;
+  }
+  get kind(): Kind {
+    return KINDS[(this.t.c.flags[this.seq] as number) & 3] as Kind;
+  }
+  get category(): string {
+    return this.t.strings[this.t.c.category[this.seq] as number] as string;
+  }
+  get amount(): bigint {
+    return this.t.c.amount[this.seq] as bigint;
+  }
+  get currency(): string {
+    return this.t.strings[this.t.c.currency[this.seq] as number] as string;
+  }
+  get ref(): string {
+    return this.t.refs[this.seq] as string;
+  }
+  get deal(): string {
+    return this.t.strings[this.t.c.deal[this.seq] as number] as string;
+  }
+  get memo(): string {
+    return this.t.strings[this.t.c.memo[this.seq] as number] as string;
+  }
+}
