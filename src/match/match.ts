@@ -4,7 +4,8 @@
  * but `unfunded`, which tracing finds).
  */
 import { formatAmount } from '../money/amount.js';
-import { complementKind, type Exception, type Kind, type Ledgers, type Row, type Transfer } from '../model.js';
+import { complementKind, type Exception, type Kind, type Ledgers, type MatchStatus, type Row, type Transfer } from '../model.js';
+import { RowTransfer } from './transfer.js';
 import { lookalikeFinder } from './lookalike.js';
 
 export interface Matched {
@@ -91,8 +92,8 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
   const findLookalike = lookalikeFinder(ledgers.companies);
   const lookalikeSeen = new Set<string>();
   const transfers: Transfer[] = [];
-  const add = (t: Omit<Transfer, 'index'>): void => {
-    transfers.push(Object.assign(t, { index: transfers.length }));
+  const add = (payerRow: Row | null, payeeRow: Row | null, payerIsLedger: boolean, payeeIsLedger: boolean, matched: MatchStatus, a: bigint, b: bigint): void => {
+    transfers.push(new RowTransfer(transfers.length, payerRow, payeeRow, payerIsLedger, payeeIsLedger, matched, a, b));
   };
 
   for (let i = 0; i < rows.length; i++) {
@@ -115,39 +116,9 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
         });
       }
       if (row.direction === 'in') {
-        add({
-          payer: row.counterparty,
-          payee: row.company,
-          payerIsLedger: false,
-          payeeIsLedger: true,
-          payerRow: null,
-          payeeRow: row,
-          payerKind: complementKind(row.kind),
-          payeeKind: row.kind,
-          a: row.amount,
-          b: row.amount,
-          primary: row,
-          matched: 'external',
-          earmark: '',
-          stakeDeal: '',
-        });
+        add(null, row, false, true, 'external', row.amount, row.amount);
       } else {
-        add({
-          payer: row.company,
-          payee: row.counterparty,
-          payerIsLedger: true,
-          payeeIsLedger: false,
-          payerRow: row,
-          payeeRow: null,
-          payerKind: row.kind,
-          payeeKind: complementKind(row.kind),
-          a: row.amount,
-          b: row.amount,
-          primary: row,
-          matched: 'external',
-          earmark: row.deal,
-          stakeDeal: '',
-        });
+        add(row, null, true, false, 'external', row.amount, row.amount);
       }
       continue;
     }
@@ -156,60 +127,15 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
       const mirror = mirrorOf[i];
       if (mirror === undefined) {
         exceptions.push(unmatched(row, money));
-        add({
-          payer: row.company,
-          payee: row.counterparty,
-          payerIsLedger: true,
-          payeeIsLedger: true,
-          payerRow: row,
-          payeeRow: null,
-          payerKind: row.kind,
-          payeeKind: complementKind(row.kind),
-          a: row.amount,
-          b: row.amount,
-          primary: row,
-          matched: 'no',
-          earmark: row.deal,
-          stakeDeal: row.deal,
-        });
+        add(row, null, true, true, 'no', row.amount, row.amount);
         continue;
       }
       const pair = { row, mirror };
       for (const e of mismatches(pair.row, pair.mirror, money)) exceptions.push(e);
-      add({
-        payer: row.company,
-        payee: row.counterparty,
-        payerIsLedger: true,
-        payeeIsLedger: true,
-        payerRow: row,
-        payeeRow: mirror,
-        payerKind: row.kind,
-        payeeKind: mirror.kind,
-        a: row.amount,
-        b: mirror.amount,
-        primary: row,
-        matched: 'yes',
-        earmark: row.deal,
-        stakeDeal: row.deal !== '' ? row.deal : mirror.deal,
-      });
+      add(row, mirror, true, true, 'yes', row.amount, mirror.amount);
     } else if (taken[row.seq] === 0) {
       exceptions.push(unmatched(row, money));
-      add({
-        payer: row.counterparty,
-        payee: row.company,
-        payerIsLedger: true,
-        payeeIsLedger: true,
-        payerRow: null,
-        payeeRow: row,
-        payerKind: complementKind(row.kind),
-        payeeKind: row.kind,
-        a: row.amount,
-        b: row.amount,
-        primary: row,
-        matched: 'no',
-        earmark: row.deal,
-        stakeDeal: row.deal,
-      });
+      add(null, row, true, true, 'no', row.amount, row.amount);
     }
   }
   return { transfers, exceptions };

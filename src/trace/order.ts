@@ -4,14 +4,6 @@
  */
 import type { Transfer } from '../model.js';
 
-function byKey(x: Transfer, y: Transfer): number {
-  const px = x.primary;
-  const py = y.primary;
-  if (px.ts !== py.ts) return px.ts - py.ts;
-  if (px.company !== py.company) return px.company < py.company ? -1 : 1;
-  return px.seq - py.seq;
-}
-
 /** A binary min-heap of small integers. */
 class IndexHeap {
   private items: number[] = [];
@@ -96,12 +88,32 @@ function orderGroup(group: readonly Transfer[], out: Transfer[]): void {
 }
 
 export function processingOrder(transfers: readonly Transfer[]): Transfer[] {
-  const sorted = [...transfers].sort(byKey);
+  // The sort keys read once per transfer (rows read their values from columns).
+  const n = transfers.length;
+  const ts = new Float64Array(n);
+  const seq = new Float64Array(n);
+  const company: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const p = (transfers[i] as Transfer).primary;
+    ts[i] = p.ts;
+    seq[i] = p.seq;
+    company[i] = p.company;
+  }
+  const positions = Array.from({ length: n }, (_, i) => i).sort((x, y) => {
+    const tx = ts[x] as number;
+    const ty = ts[y] as number;
+    if (tx !== ty) return tx - ty;
+    const cx = company[x] as string;
+    const cy = company[y] as string;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+    return (seq[x] as number) - (seq[y] as number);
+  });
+  const sorted = positions.map((i) => transfers[i] as Transfer);
   const out: Transfer[] = [];
   for (let i = 0; i < sorted.length; ) {
-    const ts = (sorted[i] as Transfer).primary.ts;
+    const at = ts[positions[i] as number] as number;
     let j = i + 1;
-    while (j < sorted.length && (sorted[j] as Transfer).primary.ts === ts) j++;
+    while (j < sorted.length && ts[positions[j] as number] === at) j++;
     if (j - i === 1) out.push(sorted[i] as Transfer);
     else orderGroup(sorted.slice(i, j), out);
     i = j;

@@ -39,6 +39,31 @@ export interface Returning {
   readonly origins: number;
 }
 
+/** A returning stake as a small object: what it tells of the transfer is read from the transfer. */
+class ReturningStake implements Returning {
+  constructor(
+    readonly transfer: Transfer,
+    readonly stake: Stake,
+    readonly amount: bigint,
+    readonly origins: number,
+  ) {}
+  get company(): string {
+    return this.transfer.payee;
+  }
+  get row(): Row | null {
+    return this.transfer.payeeRow;
+  }
+  get cited(): Row {
+    return this.transfer.payeeRow ?? (this.transfer.payerRow as Row);
+  }
+  get kind(): Kind {
+    return this.transfer.payeeRow?.kind ?? complementKind(this.transfer.payerKind);
+  }
+  get category(): string {
+    return this.cited.category;
+  }
+}
+
 export interface CompanyBooks {
   received: bigint;
   paid: bigint;
@@ -202,8 +227,15 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
   order.forEach((t, position) => {
     if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, order.length);
     const watching = observe !== undefined && observe.wants(t);
-    const a = m.of(t.a);
-    const b = t.b === t.a ? a : m.of(t.b);
+    // A transfer reads its values from its rows: read each once.
+    const payer = t.payer;
+    const payee = t.payee;
+    const payerIsLedger = t.payerIsLedger;
+    const payeeIsLedger = t.payeeIsLedger;
+    const ta = t.a;
+    const tb = t.b;
+    const a = m.of(ta);
+    const b = tb === ta ? a : m.of(tb);
     motion.clear();
     let balanceBefore = zero;
     let before: ViewSnapshot[] = [];
@@ -211,9 +243,9 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
     let uncovered = zero;
 
     // 1. Draw.
-    if (t.payerIsLedger) {
-      const pool = pools.get(t.payer) as Pool<A>;
-      const book = books.get(t.payer) as Books<A>;
+    if (payerIsLedger) {
+      const pool = pools.get(payer) as Pool<A>;
+      const book = books.get(payer) as Books<A>;
       const balance = pool.balance;
       balanceBefore = balance;
       if (watching) before = snapshot(m, pool.views, balance);
@@ -232,10 +264,10 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
         const payerRow = t.payerRow;
         unfunded.push({
           code: 'unfunded',
-          company: t.payer,
+          company: payer,
           id: payerRow?.id ?? '',
           row: payerRow ?? (t.payeeRow as Row),
-          counterparty: payerRow?.counterparty ?? t.payee,
+          counterparty: payerRow?.counterparty ?? payee,
           amount: m.big(uncovered),
           counterpartyRow: t.payeeRow,
           detail: `outflow ${money(a)} exceeds traced balance ${money(balance)}`,
@@ -253,17 +285,18 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
     }
 
     // 2. Invest: in the payer's view the money is all its new stake.
-    if (t.payerKind === 'investment' && t.payerIsLedger && t.payeeIsLedger) {
-      const key = stakeKey(t.payer, t.payee, t.stakeDeal);
-      if (!stakes.has(key)) stakes.set(key, { key, investor: t.payer, investee: t.payee, deal: t.stakeDeal });
+    if (payerIsLedger && payeeIsLedger && t.payerKind === 'investment') {
+      const deal = t.stakeDeal;
+      const key = stakeKey(payer, payee, deal);
+      if (!stakes.has(key)) stakes.set(key, { key, investor: payer, investee: payee, deal });
       const list = origins.get(key);
       if (list === undefined) origins.set(key, [t]);
       else list.push(t);
-      motion.set(t.payer, { rest: zero, keys: [key], amounts: [a] });
+      motion.set(payer, { rest: zero, keys: [key], amounts: [a] });
     }
 
     // 3. Rescale to the payee's amount.
-    if (t.b !== t.a) {
+    if (tb !== ta) {
       let kept = 0;
       for (let e = 0; e < motion.size; e++) {
         const parts = motion.parts[e] as Parts<A>;
@@ -288,14 +321,14 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
 
     // 4. Receive; 5. book the returning stakes.
     const came: Returning[] = [];
-    if (t.payeeIsLedger) {
-      const pool = pools.get(t.payee) as Pool<A>;
-      const book = books.get(t.payee) as Books<A>;
+    if (payeeIsLedger) {
+      const pool = pools.get(payee) as Pool<A>;
+      const book = books.get(payee) as Books<A>;
       book.received = add(book.received, b);
       for (let e = 0; e < motion.size; e++) {
         const investor = motion.investors[e] as string;
         const parts = motion.parts[e] as Parts<A>;
-        if (investor === t.payee) continue;
+        if (investor === payee) continue;
         let view = pool.views.get(investor);
         if (view === undefined) {
           view = newView(pool.balance);
@@ -308,28 +341,15 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
       }
       pool.balance = add(pool.balance, b);
 
-      const own = motion.get(t.payee);
+      const own = motion.get(payee);
       if (own !== undefined) {
-        const row = t.payeeRow;
-        const cited = row ?? (t.payerRow as Row);
-        const kind = row?.kind ?? complementKind(t.payerKind);
         let total = zero;
         own.keys.forEach((key, i) => {
           const part = own.amounts[i] as A;
           if (part === zero) return;
           total = add(total, part);
           const amount = m.big(part);
-          const r: Returning = {
-            transfer: t,
-            company: t.payee,
-            row,
-            cited,
-            kind,
-            category: cited.category,
-            stake: stakes.get(key) as Stake,
-            amount,
-            origins: origins.get(key)?.length ?? 0,
-          };
+          const r = new ReturningStake(t, stakes.get(key) as Stake, amount, origins.get(key)?.length ?? 0);
           came.push(r);
           returning.push(r);
         });

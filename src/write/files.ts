@@ -71,7 +71,7 @@ export function textOf(content: FileContent): string {
   return typeof content === 'string' ? content : [...content.chunks()].join('');
 }
 
-/** Chunks are gathered to about this many characters before each write. */
+/** Chunks are encoded into one reused buffer of this size, written out each time it fills. */
 const WRITE_SIZE = 1 << 20;
 
 /** Writes a new file (never over an existing one) and flushes it to the device. */
@@ -80,18 +80,20 @@ export async function writeNewFile(path: string, data: FileContent): Promise<voi
   try {
     if (typeof data === 'string') await handle.writeFile(data, 'utf8');
     else {
-      let pending: string[] = [];
-      let size = 0;
+      const buffer = Buffer.allocUnsafe(WRITE_SIZE);
+      let used = 0;
+      const flush = async (): Promise<void> => {
+        let done = 0;
+        while (done < used) done += (await handle.write(buffer, done, used - done)).bytesWritten;
+        used = 0;
+      };
       for (const chunk of data.chunks()) {
-        pending.push(chunk);
-        size += chunk.length;
-        if (size >= WRITE_SIZE) {
-          await handle.writeFile(pending.join(''), 'utf8'); // writeFile writes it all, from the current position
-          pending = [];
-          size = 0;
-        }
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+        if (used + 3 * chunk.length > WRITE_SIZE) await flush();
+        if (3 * chunk.length > WRITE_SIZE) await handle.writeFile(chunk, 'utf8');
+        else used += buffer.write(chunk, used, 'utf8');
       }
-      if (size > 0) await handle.writeFile(pending.join(''), 'utf8'); // writeFile writes it all, from the current position
+      await flush();
     }
     await handle.sync();
   } finally {
