@@ -41,9 +41,31 @@ function cmp(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Company, then the cited row's timestamp, then its (file, line) order. */
-function byCompanyAndRow(cx: string, rx: Row, cy: string, ry: Row): number {
-  return cmp(cx, cy) || rx.ts - ry.ts || rx.seq - ry.seq;
+/**
+ * Sorts by company, then the cited row's timestamp, then its (file, line)
+ * order, then `tie`. The keys are read once per item (rows read their values
+ * from columns), not once per comparison.
+ */
+function byCompanyAndRow<T>(items: readonly T[], companyOf: (item: T) => string, rowOf: (item: T) => Row, tie?: (x: T, y: T) => number): T[] {
+  const n = items.length;
+  const company = new Array<string>(n);
+  const ts = new Float64Array(n);
+  const seq = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as T;
+    const row = rowOf(item);
+    company[i] = companyOf(item);
+    ts[i] = row.ts;
+    seq[i] = row.seq;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) =>
+      cmp(company[x] as string, company[y] as string) ||
+      (ts[x] as number) - (ts[y] as number) ||
+      (seq[x] as number) - (seq[y] as number) ||
+      (tie === undefined ? 0 : tie(items[x] as T, items[y] as T)),
+  );
+  return order.map((i) => items[i] as T);
 }
 
 /** Every booked revenue row of the run with its split, in report order. */
@@ -55,7 +77,11 @@ export function revenueLines(matched: Matched, traced: TraceResult): RevenueLine
     const circular = traced.returnedByTransfer[t.index] as bigint;
     lines.push({ row, transfer: t, circular, organic: row.amount - circular, payerKind: t.payerRow?.kind ?? '' });
   }
-  return lines.sort((x, y) => byCompanyAndRow(x.row.company, x.row, y.row.company, y.row));
+  return byCompanyAndRow(
+    lines,
+    (l) => l.row.company,
+    (l) => l.row,
+  );
 }
 
 export function isDisputed(line: RevenueLine): boolean {
@@ -83,13 +109,21 @@ export function summarise(lines: readonly RevenueLine[]): SummaryLine[] {
 const CODE_ORDER = new Map<string, number>(EXCEPTION_CODES.map((c, i) => [c, i]));
 
 export function allExceptions(matched: Matched, traced: TraceResult): Exception[] {
-  return [...matched.exceptions, ...traced.unfunded].sort(
-    (x, y) => byCompanyAndRow(x.company, x.row, y.company, y.row) || (CODE_ORDER.get(x.code) as number) - (CODE_ORDER.get(y.code) as number),
+  return byCompanyAndRow(
+    [...matched.exceptions, ...traced.unfunded],
+    (e) => e.company,
+    (e) => e.row,
+    (x, y) => (CODE_ORDER.get(x.code) as number) - (CODE_ORDER.get(y.code) as number),
   );
 }
 
 export function sortedReturning(traced: TraceResult): Returning[] {
-  return [...traced.returning].sort((x, y) => byCompanyAndRow(x.company, x.cited, y.company, y.cited) || cmp(x.stake.key, y.stake.key));
+  return byCompanyAndRow(
+    traced.returning,
+    (r) => r.company,
+    (r) => r.cited,
+    (x, y) => cmp(x.stake.key, y.stake.key),
+  );
 }
 
 /** Selects one period's rows from the run-wide, already sorted lists. */
