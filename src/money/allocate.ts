@@ -86,8 +86,13 @@ let remainders = new Float64Array(64);
 
 /** The double path: every input an integer below 2^50, `total` their sum. */
 export function allocateSafe(n: number, weights: readonly number[], total: number): number[] {
-  const k = weights.length;
-  const parts = new Array<number>(k);
+  const parts = new Array<number>(weights.length);
+  allocateSafeInto(n, weights, weights.length, total, parts);
+  return parts;
+}
+
+/** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the pro-rata trace's hot path). */
+export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: number[]): void {
   if (remainders.length < k) remainders = new Float64Array(2 * k);
   let given = 0;
   for (let i = 0; i < k; i++) {
@@ -111,7 +116,6 @@ export function allocateSafe(n: number, weights: readonly number[], total: numbe
     remainders[best] = -1;
     leftover--;
   }
-  return parts;
 }
 
 /** The BigInt path, for amounts of 2^50 minor units and more. */

@@ -5,12 +5,13 @@
  */
 import { formatAmount } from '../money/amount.js';
 import type { Exception, Kind, Row, Transfer } from '../model.js';
-import { complementKind } from '../model.js';
 import { type Method, usesLots } from './methods.js';
 import { processingOrder } from './order.js';
 import { type Arith, BIGINT, DOUBLE, DOUBLE_LIMIT } from './arith.js';
 import { type Parts, type Stake, stakeKey } from './stake.js';
 import { BalanceView, LotView, type View } from './views.js';
+import { ReturningStake } from './returning.js';
+import { traceProRata } from './fast.js';
 
 export interface TraceOptions {
   readonly method: Method;
@@ -37,31 +38,6 @@ export interface Returning {
   readonly amount: bigint;
   /** How many investment transfers had created this stake when the money came back (audit trail). */
   readonly origins: number;
-}
-
-/** A returning stake as a small object: what it tells of the transfer is read from the transfer. */
-class ReturningStake implements Returning {
-  constructor(
-    readonly transfer: Transfer,
-    readonly stake: Stake,
-    readonly amount: bigint,
-    readonly origins: number,
-  ) {}
-  get company(): string {
-    return this.transfer.payee;
-  }
-  get row(): Row | null {
-    return this.transfer.payeeRow;
-  }
-  get cited(): Row {
-    return this.transfer.payeeRow ?? (this.transfer.payerRow as Row);
-  }
-  get kind(): Kind {
-    return this.transfer.payeeRow?.kind ?? complementKind(this.transfer.payerKind);
-  }
-  get category(): string {
-    return this.cited.category;
-  }
 }
 
 export interface CompanyBooks {
@@ -187,6 +163,14 @@ class Motion<A> {
  * stake, draw and split.
  */
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
+  if (!fitsDoubles(transfers)) return traceWith(BIGINT, transfers, companies, options);
+  // The default method, nobody watching single transfers: the fast pro-rata trace (same figures, see fast.ts).
+  if (options.method === 'pro-rata' && options.observe === undefined) return traceProRata(transfers, companies, options);
+  return traceWith(DOUBLE, transfers, companies, options);
+}
+
+/** Does every company receive plus pay less than 2^50 in all (then every figure of the trace fits a double exactly)? */
+export function fitsDoubles(transfers: readonly Transfer[]): boolean {
   const moved = new Map<string, bigint>();
   let largest = 0n;
   const count = (company: string, amount: bigint): void => {
@@ -198,7 +182,7 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
     if (t.payerIsLedger) count(t.payer, t.a);
     if (t.payeeIsLedger) count(t.payee, t.b);
   }
-  return largest < DOUBLE_LIMIT ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
+  return largest < DOUBLE_LIMIT;
 }
 
 /** The trace in a given integer arithmetic (`trace` chooses it; tests compare the two). */

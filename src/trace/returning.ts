@@ -1,0 +1,28 @@
+/** A returning stake as a small object: what it tells of the transfer is read from the transfer. */
+import { complementKind, type Kind, type Row, type Transfer } from '../model.js';
+import type { Stake } from './stake.js';
+import type { Returning } from './trace.js';
+
+export class ReturningStake implements Returning {
+  constructor(
+    readonly transfer: Transfer,
+    readonly stake: Stake,
+    readonly amount: bigint,
+    readonly origins: number,
+  ) {}
+  get company(): string {
+    return this.transfer.payee;
+  }
+  get row(): Row | null {
+    return this.transfer.payeeRow;
+  }
+  get cited(): Row {
+    return this.transfer.payeeRow ?? (this.transfer.payerRow as Row);
+  }
+  get kind(): Kind {
+    return this.transfer.payeeRow?.kind ?? complementKind(this.transfer.payerKind);
+  }
+  get category(): string {
+    return this.cited.category;
+  }
+}
