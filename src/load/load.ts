@@ -65,7 +65,7 @@ export class LedgerLoader {
     this.interned.set(value, value);
     return value;
   };
-  private readonly table = new RowTable();
+  private readonly table: RowTable;
   /** The current file's index in the table. */
   private fileIndex = -1;
   private readonly files: LedgerFile[] = [];
@@ -97,6 +97,8 @@ export class LedgerLoader {
    */
   constructor(names: readonly string[], displayDir: string, companies?: readonly string[]) {
     this.displayDir = displayDir;
+    // A reading thread (given the run's companies) sends columns on: it needs no row objects.
+    this.table = new RowTable(companies === undefined);
     const sorted = names.filter(isLedgerName).sort(byCodeUnits);
     if (sorted.length === 0) {
       throw inputError([
@@ -329,6 +331,11 @@ export class LedgerLoader {
     }
     issues.sort(byColumn);
     list.addAll(issues);
+  }
+
+  /** Sizes the row table for at most `rows` rows before reading (see RowTable.reserve). */
+  expectRows(rows: number): void {
+    this.table.reserve(rows);
   }
 
   /** The rows loaded so far, in columns (a reading thread sends them on). */

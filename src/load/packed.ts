@@ -1,13 +1,13 @@
 /**
  * A row table in a form that crosses threads cheaply: its typed-array
- * columns (transferred, not copied), its shared strings, and ids and refs
- * each as one joined text with the end of every value. Structured cloning a
+ * columns (transferred, not copied), its shared strings, and its ids and
+ * refs as the few large strings they are kept in. Structured cloning a
  * million row objects costs seconds; this costs a copy of the text.
  *
  * Pure: `packTable` on one side, `PackReader` on the other appends a file's
  * rows to another table exactly as they were (a test checks it).
  */
-import { columnArrays, columnsOf, type ColumnKey, type Columns, type RowTable } from './row-table.js';
+import { columnArrays, columnsOf, type ColumnKey, type Columns, type RowTable, StringColumn, type StringColumnData } from './row-table.js';
 
 export interface PackedRows {
   readonly count: number;
@@ -15,46 +15,32 @@ export interface PackedRows {
   readonly fileCompanies: readonly string[];
   readonly columns: Readonly<Record<ColumnKey, ArrayLike<unknown>>>;
   readonly strings: readonly string[];
-  readonly ids: string;
-  readonly idEnds: Uint32Array;
-  readonly refs: string;
-  readonly refEnds: Uint32Array;
-}
-
-function joined(values: readonly string[]): { text: string; ends: Uint32Array } {
-  const ends = new Uint32Array(values.length);
-  let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    at += (values[i] as string).length;
-    ends[i] = at;
-  }
-  return { text: values.join(''), ends };
+  readonly ids: StringColumnData;
+  readonly refs: StringColumnData;
 }
 
 export function packTable(table: RowTable): PackedRows {
-  const ids = joined(table.ids);
-  const refs = joined(table.refs);
   return {
     count: table.length,
     fileNames: [...table.fileNames],
     fileCompanies: [...table.fileCompanies],
     columns: table.columns() as unknown as Record<ColumnKey, ArrayLike<unknown>>,
     strings: table.strings,
-    ids: ids.text,
-    idEnds: ids.ends,
-    refs: refs.text,
-    refEnds: refs.ends,
+    ids: table.ids.data(),
+    refs: table.refs.data(),
   };
 }
 
 /** The buffers of a pack, to transfer rather than copy. */
 export function buffersOf(p: PackedRows): ArrayBuffer[] {
-  return [...columnArrays(columnsOf(p.columns)), p.idEnds, p.refEnds].map((a) => a.buffer as ArrayBuffer);
+  return [...columnArrays(columnsOf(p.columns)), p.ids.ends, p.refs.ends].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Appends the rows of a received pack to a table, file by file. */
 export class PackReader {
   private readonly columns: Columns;
+  private readonly ids: StringColumn;
+  private readonly refs: StringColumn;
   /** This pack's shared-string indexes → the target table's. */
   private readonly strings: Uint32Array;
   /** Each file's rows: a contiguous range. */
@@ -65,6 +51,8 @@ export class PackReader {
     private readonly p: PackedRows,
   ) {
     this.columns = columnsOf(p.columns);
+    this.ids = StringColumn.of(p.ids);
+    this.refs = StringColumn.of(p.refs);
     this.strings = Uint32Array.from(p.strings, (s) => target.intern(s));
     const file = this.columns.file;
     let from = 0;
@@ -85,11 +73,7 @@ export class PackReader {
   append(name: string, fileIndex: number): void {
     const range = this.ranges.get(name);
     if (range === undefined) return;
-    const { p, columns, strings, target } = this;
-    for (let j = range.from; j < range.to; j++) {
-      const id = p.ids.slice(j === 0 ? 0 : (p.idEnds[j - 1] as number), p.idEnds[j] as number);
-      const ref = p.refs.slice(j === 0 ? 0 : (p.refEnds[j - 1] as number), p.refEnds[j] as number);
-      target.pushFrom(fileIndex, columns, j, strings, id, ref);
-    }
+    const { columns, strings, target, ids, refs } = this;
+    for (let j = range.from; j < range.to; j++) target.pushFrom(fileIndex, columns, j, strings, ids.get(j), refs.get(j));
   }
 }

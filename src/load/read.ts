@@ -59,9 +59,21 @@ async function ledgerNames(dir: string): Promise<string[]> {
 /** Called after each file with the files read so far, of how many, and the rows loaded so far. */
 export type LoadProgress = (filesDone: number, filesTotal: number, rows: number) => void;
 
+/**
+ * The most rows files of this many bytes can hold: a row takes at least 34
+ * bytes (ten commas, a line end, a date, a direction, a kind, a currency and
+ * one character of id, counterparty and amount).
+ */
+export function rowsAtMost(bytes: number): number {
+  return Math.ceil(bytes / 34);
+}
+
 /** Reads every file a loader asks for, one at a time, into it. */
 export async function readInto(dir: string, loader: LedgerLoader, onProgress?: LoadProgress): Promise<void> {
   const total = loader.toRead.length;
+  let bytes = 0;
+  for (const name of loader.toRead) bytes += await fileSize(join(dir, name));
+  loader.expectRows(rowsAtMost(bytes));
   let done = 0;
   for (const name of loader.toRead) {
     onProgress?.(done++, total, loader.rowsLoaded);
@@ -75,6 +87,14 @@ export async function readInto(dir: string, loader: LedgerLoader, onProgress?: L
     loader.add(name, bytes);
   }
   onProgress?.(done, total, loader.rowsLoaded);
+}
+
+/** A file's size in bytes; 0 when it cannot be read (that is reported when it is read). */
+async function fileSize(path: string): Promise<number> {
+  return stat(path).then(
+    (info) => info.size,
+    () => 0,
+  );
 }
 
 /** How many threads read the ledgers: a number, or `auto` (one per core, at most two, for sets of AUTO_BYTES or more). */
@@ -117,10 +137,7 @@ export async function threadGroups(dir: string, loader: LedgerLoader, jobs: Jobs
   const bytes = new Map<string, number>();
   let total = 0;
   for (const name of loader.toRead) {
-    const size = await stat(join(dir, name)).then(
-      (info) => info.size,
-      () => 0, // an unreadable file is reported when it is read
-    );
+    const size = await fileSize(join(dir, name));
     const company = companyOf(name);
     bytes.set(company, (bytes.get(company) ?? 0) + size);
     total += size;
@@ -194,7 +211,7 @@ async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly
   // An input error, or two currencies (an error the main thread words with the run's first currency).
   if (parts.some((p) => p === undefined) || currencies.size > 1) return undefined;
 
-  const table = new RowTable();
+  const table = new RowTable(true, (parts as Part[]).reduce((n, p) => n + p.rows.count, 0));
   const readers = new Map<string, PackReader>();
   const fileInfo = new Map<string, LedgerFile>();
   for (const part of parts as Part[]) {

@@ -82,20 +82,97 @@ const COLUMN_KEYS = ['file', 'line', 'ts', 'amount', 'flags', 'day', 'counterpar
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
 export const SHARED_COLUMNS = ['day', 'counterparty', 'category', 'currency', 'deal', 'memo'] as const;
 
+/**
+ * A column of short strings nearly all different (ids, refs), held as a few
+ * large strings: values are joined in blocks of 65,536 with the end of each
+ * value kept, and read back with a slice. Two million ids cost their
+ * characters and four bytes each, not an object each.
+ */
+export class StringColumn {
+  private static readonly BLOCK = 1 << 16;
+  private readonly blocks: string[] = [];
+  private ends: Uint32Array = new Uint32Array(1024);
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(value: string): void {
+    if (this.size === this.ends.length) {
+      const next = new Uint32Array(2 * this.size);
+      next.set(this.ends);
+      this.ends = next;
+    }
+    this.pendingLength += value.length;
+    this.ends[this.size++] = this.pendingLength;
+    this.pending.push(value);
+    if (this.pending.length === StringColumn.BLOCK) {
+      this.blocks.push(this.pending.join(''));
+      this.pending = [];
+      this.pendingLength = 0;
+    }
+  }
+
+  get(i: number): string {
+    const block = i >>> 16;
+    if (block === this.blocks.length) return this.pending[i & 0xffff] as string;
+    const start = (i & 0xffff) === 0 ? 0 : (this.ends[i - 1] as number);
+    return (this.blocks[block] as string).slice(start, this.ends[i] as number);
+  }
+
+  /** The column as plain data (to send to another thread). */
+  data(): StringColumnData {
+    return { blocks: this.blocks, ends: this.ends.slice(0, this.size), pending: this.pending, pendingLength: this.pendingLength };
+  }
+
+  /** A column rebuilt from `data()`. */
+  static of(data: StringColumnData): StringColumn {
+    const column = new StringColumn();
+    column.blocks.push(...data.blocks);
+    column.ends = data.ends.length > 0 ? data.ends : new Uint32Array(1024);
+    column.size = data.ends.length;
+    column.pending = [...data.pending];
+    column.pendingLength = data.pendingLength;
+    return column;
+  }
+}
+
+export interface StringColumnData {
+  readonly blocks: readonly string[];
+  readonly ends: Uint32Array;
+  readonly pending: readonly string[];
+  readonly pendingLength: number;
+}
+
 export class RowTable {
   private size = 0;
   /** Columns (read by TableRow). */
-  c = new Columns(1024);
+  c: Columns;
   /** File name and company of each file index. */
   readonly fileNames: string[] = [];
   readonly fileCompanies: string[] = [];
   /** The shared strings; columns in SHARED_COLUMNS index into it. */
   readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
-  readonly ids: string[] = [];
-  readonly refs: string[] = [];
-  /** The rows, in the order added; row i has seq i. */
+  readonly ids = new StringColumn();
+  readonly refs = new StringColumn();
+  /** The rows, in the order added; row i has seq i (none when the table was made without row objects). */
   readonly rows: Row[] = [];
+
+  /**
+   * `rowObjects: false`: a table that only holds columns (a reading thread's,
+   * sent on as columns). `capacity`: the rows expected, when known (the
+   * columns then never grow by copying).
+   */
+  constructor(
+    private readonly rowObjects = true,
+    capacity = 1024,
+  ) {
+    this.c = new Columns(Math.max(1, capacity));
+  }
 
   get length(): number {
     return this.size;
@@ -122,13 +199,13 @@ export class RowTable {
   /** Room for one more row; returns its index. */
   private next(): number {
     const i = this.size;
-    if (i === this.c.file.length) this.c = this.c.grown(2 * i, i);
+    if (i === this.c.file.length) this.c = this.c.grown(2 * Math.max(i, 1), i);
     this.size = i + 1;
     return i;
   }
 
   /** Adds a row of file `file`; it gets seq `length` (before the call). */
-  push(file: number, v: RowValues): Row {
+  push(file: number, v: RowValues): void {
     const i = this.next();
     const c = this.c;
     c.file[i] = file;
@@ -144,9 +221,7 @@ export class RowTable {
     c.memo[i] = this.intern(v.memo);
     this.ids.push(v.id);
     this.refs.push(v.ref);
-    const row = new TableRow(this, i);
-    this.rows.push(row);
-    return row;
+    if (this.rowObjects) this.rows.push(new TableRow(this, i));
   }
 
   /**
@@ -170,7 +245,16 @@ export class RowTable {
     c.memo[i] = strings[from.memo[j] as number] as number;
     this.ids.push(id);
     this.refs.push(ref);
-    this.rows.push(new TableRow(this, i));
+    if (this.rowObjects) this.rows.push(new TableRow(this, i));
+  }
+
+  /**
+   * Makes room for `capacity` rows at once, so the columns do not grow by
+   * copying. Room not written to costs address space, not memory: the
+   * columns are zero-filled on demand by the system.
+   */
+  reserve(capacity: number): void {
+    if (capacity > this.c.file.length) this.c = this.c.grown(capacity, this.size);
   }
 
   /** The columns cut to the rows held (to send to another thread). */
@@ -210,7 +294,7 @@ class TableRow implements Row {
     return this.t.c.line[this.seq] as number;
   }
   get id(): string {
-    return this.t.ids[this.seq] as string;
+    return this.t.ids.get(this.seq);
   }
   get day(): string {
     return this.t.strings[this.t.c.day[this.seq] as number] as string;
@@ -244,7 +328,7 @@ class TableRow implements Row {
     return this.t.strings[this.t.c.currency[this.seq] as number] as string;
   }
   get ref(): string {
-    return this.t.refs[this.seq] as string;
+    return this.t.refs.get(this.seq);
   }
   get deal(): string {
     return this.t.strings[this.t.c.deal[this.seq] as number] as string;

@@ -92,8 +92,8 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
   const findLookalike = lookalikeFinder(ledgers.companies);
   const lookalikeSeen = new Set<string>();
   const transfers: Transfer[] = [];
-  const add = (payerRow: Row | null, payeeRow: Row | null, payerIsLedger: boolean, payeeIsLedger: boolean, matched: MatchStatus, a: bigint, b: bigint): void => {
-    transfers.push(new RowTransfer(transfers.length, payerRow, payeeRow, payerIsLedger, payeeIsLedger, matched, a, b));
+  const add = (payerRow: Row | null, payeeRow: Row | null, payerIsLedger: boolean, payeeIsLedger: boolean, matched: MatchStatus): void => {
+    transfers.push(new RowTransfer(transfers.length, payerRow, payeeRow, payerIsLedger, payeeIsLedger, matched));
   };
 
   for (let i = 0; i < rows.length; i++) {
@@ -116,9 +116,9 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
         });
       }
       if (row.direction === 'in') {
-        add(null, row, false, true, 'external', row.amount, row.amount);
+        add(null, row, false, true, 'external');
       } else {
-        add(row, null, true, false, 'external', row.amount, row.amount);
+        add(row, null, true, false, 'external');
       }
       continue;
     }
@@ -127,15 +127,15 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
       const mirror = mirrorOf[i];
       if (mirror === undefined) {
         exceptions.push(unmatched(row, money));
-        add(row, null, true, true, 'no', row.amount, row.amount);
+        add(row, null, true, true, 'no');
         continue;
       }
       const pair = { row, mirror };
       for (const e of mismatches(pair.row, pair.mirror, money)) exceptions.push(e);
-      add(row, mirror, true, true, 'yes', row.amount, mirror.amount);
+      add(row, mirror, true, true, 'yes');
     } else if (taken[row.seq] === 0) {
       exceptions.push(unmatched(row, money));
-      add(null, row, true, true, 'no', row.amount, row.amount);
+      add(null, row, true, true, 'no');
     }
   }
   return { transfers, exceptions };

@@ -1,9 +1,8 @@
 /**
- * A matched transfer as a small object: its index, its one or two rows,
- * what leaves and what arrives, and a few flags; everything else a
- * Transfer tells (payer, payee, kinds, the primary row, the earmark and the
- * stake's deal) is read from its rows, so a million transfers cost about a
- * hundred bytes each.
+ * A matched transfer as a small object: its index, its one or two rows and
+ * a few flags; everything else a Transfer tells (payer, payee, amounts,
+ * kinds, the primary row, the earmark and the stake's deal) is read from its
+ * rows, so a million transfers cost about sixty bytes each.
  */
 import { complementKind, type Kind, type MatchStatus, type Row, type Transfer } from '../model.js';
 
@@ -14,12 +13,10 @@ const STATUS: readonly MatchStatus[] = ['yes', 'no', 'external'];
 
 export class RowTransfer implements Transfer {
   private readonly flags: number;
-  /** What arrives at the payee (the same value as `a` unless both sides recorded different amounts). */
-  readonly b: bigint;
 
   /**
    * `payerRow` or `payeeRow` is null where that side recorded no row; the
-   * other side's counterparty names it. `a`: what leaves the payer.
+   * other side's counterparty names it.
    */
   constructor(
     readonly index: number,
@@ -28,12 +25,18 @@ export class RowTransfer implements Transfer {
     payerIsLedger: boolean,
     payeeIsLedger: boolean,
     matched: MatchStatus,
-    readonly a: bigint,
-    b: bigint,
   ) {
     if (payerRow === null && payeeRow === null) throw new Error('a transfer needs at least one row');
     this.flags = (payerIsLedger ? PAYER_IS_LEDGER : 0) | (payeeIsLedger ? PAYEE_IS_LEDGER : 0) | (STATUS.indexOf(matched) << MATCHED_SHIFT);
-    this.b = b === a ? a : b;
+  }
+
+  /** What leaves the payer: its row's amount, else the payee's (SPEC §2). */
+  get a(): bigint {
+    return (this.payerRow ?? (this.payeeRow as Row)).amount;
+  }
+  /** What arrives at the payee: its row's amount, else the payer's. */
+  get b(): bigint {
+    return (this.payeeRow ?? (this.payerRow as Row)).amount;
   }
 
   get payerIsLedger(): boolean {
