@@ -366,7 +366,7 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
           if (part === 0) continue;
           total += part;
           const id = motionIds[s]!;
-          returning.push(new ReturningStake(t, stakes[id] as Stake, BigInt(part), originCount[id]!));
+          returning.push(new ReturningStake(t, stakes[id] as Stake, part, originCount[id]!));
         }
         returnedByTransfer[t.index] = BigInt(total);
       }

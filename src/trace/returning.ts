@@ -4,12 +4,21 @@ import type { Stake } from './stake.js';
 import type { Returning } from './trace.js';
 
 export class ReturningStake implements Returning {
+  /**
+   * `minor`: the amount in minor units, a number in the double trace (an
+   * exact integer below 2^50: a BigInt for each of a million returning
+   * stakes would cost 24 bytes more each) or a BigInt.
+   */
   constructor(
     readonly transfer: Transfer,
     readonly stake: Stake,
-    readonly amount: bigint,
+    private readonly minor: number | bigint,
     readonly origins: number,
   ) {}
+  get amount(): bigint {
+    const x = this.minor;
+    return typeof x === 'bigint' ? x : BigInt(x);
+  }
   get company(): string {
     return this.transfer.payee;
   }
