@@ -40,11 +40,12 @@ export function byCodeUnits(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Where a row was first seen, for "already used at" messages (`file` is shared, not built per row). */
-interface Seen {
-  readonly file: string;
-  readonly line: number;
-}
+/**
+ * Where a row was first seen, for "already used at" messages, as one number
+ * (no object per row): the file's position among its company's files times
+ * 2^32, plus the line.
+ */
+const FILE_UNIT = 2 ** 32;
 
 /**
  * Loads a ledger set one file at a time, so a caller reading from disk holds
@@ -72,8 +73,12 @@ export class LedgerLoader {
   private currency = '';
   private currencyWhere = '';
   private company = '';
-  private ids = new Map<string, Seen>();
-  private refs = new Map<string, Seen>();
+  /** The current company's ids and refs (refs by direction, then counterparty), each with where it was first seen. */
+  private ids = new Map<string, number>();
+  private refsIn = new Map<string, Map<string, number>>();
+  private refsOut = new Map<string, Map<string, number>>();
+  /** The current company's files read so far (the file part of a place seen). */
+  private companyFiles: string[] = [];
   private next = 0;
 
   /** Every company of the run, sorted. */
@@ -134,9 +139,12 @@ export class LedgerLoader {
     if (company !== this.company) {
       this.company = company;
       this.ids = new Map();
-      this.refs = new Map();
+      this.refsIn = new Map();
+      this.refsOut = new Map();
+      this.companyFiles = [];
     }
     const file = this.display(name);
+    this.companyFiles.push(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const decoded = decodeLedger(bytes, file);
     if (!decoded.ok) {
@@ -277,7 +285,8 @@ export class LedgerLoader {
     const issues: InputIssue[] = [];
     const row = checkRow(fields, line, context, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
-    const seen: Seen = { file, line };
+    const seen = (this.companyFiles.length - 1) * FILE_UNIT + line;
+    const where = (place: number): string => `${this.companyFiles[Math.floor(place / FILE_UNIT)]}:${place % FILE_UNIT}`;
 
     const id = get('id');
     if (id !== '' && lengthOf(id) <= MAX_ID_LENGTH) {
@@ -288,7 +297,7 @@ export class LedgerLoader {
           file,
           line,
           column: 'id',
-          message: `id ${show(id)} is already used at ${earlier.file}:${earlier.line} (expected ids unique within company ${company}, across its files)`,
+          message: `id ${show(id)} is already used at ${where(earlier)} (expected ids unique within company ${company}, across its files)`,
         });
       }
     }
@@ -312,15 +321,17 @@ export class LedgerLoader {
     const counterparty = get('counterparty');
     const direction = get('direction');
     if (ref !== '' && counterparty !== '' && (direction === 'in' || direction === 'out')) {
-      const key = `${counterparty}\u0000${direction}\u0000${ref}`;
-      const earlier = this.refs.get(key);
-      if (earlier === undefined) this.refs.set(key, seen);
+      const byCounterparty = direction === 'in' ? this.refsIn : this.refsOut;
+      let refs = byCounterparty.get(counterparty);
+      if (refs === undefined) byCounterparty.set(counterparty, (refs = new Map()));
+      const earlier = refs.get(ref);
+      if (earlier === undefined) refs.set(ref, seen);
       else {
         issues.push({
           file,
           line,
           column: 'ref',
-          message: `ref ${show(ref)} is already used at ${earlier.file}:${earlier.line} with the same counterparty ${show(counterparty)} and direction ${direction} (expected a ref unique per counterparty and direction: a ref names one transfer)`,
+          message: `ref ${show(ref)} is already used at ${where(earlier)} with the same counterparty ${show(counterparty)} and direction ${direction} (expected a ref unique per counterparty and direction: a ref names one transfer)`,
         });
       }
     }
