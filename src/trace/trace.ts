@@ -169,20 +169,26 @@ export function trace(transfers: readonly Transfer[], companies: readonly string
   return traceWith(DOUBLE, transfers, companies, options);
 }
 
-/** Does every company receive plus pay less than 2^50 in all (then every figure of the trace fits a double exactly)? */
+/**
+ * Does every company receive plus pay less than 2^50 in all (then every
+ * figure of the trace fits a double exactly)? Summed in doubles: exact while
+ * the sums stay below 2^53, and a sum that reaches 2^50 can only round to at
+ * least 2^50, so the answer is exact.
+ */
 export function fitsDoubles(transfers: readonly Transfer[]): boolean {
-  const moved = new Map<string, bigint>();
-  let largest = 0n;
-  const count = (company: string, amount: bigint): void => {
-    const total = (moved.get(company) ?? 0n) + amount;
+  const moved = new Map<string, number>();
+  const limit = Number(DOUBLE_LIMIT);
+  const count = (company: string, amount: bigint): boolean => {
+    const total = (moved.get(company) ?? 0) + Number(amount);
     moved.set(company, total);
-    if (total > largest) largest = total;
+    return total < limit;
   };
   for (const t of transfers) {
-    if (t.payerIsLedger) count(t.payer, t.a);
-    if (t.payeeIsLedger) count(t.payee, t.b);
+    const a = t.a;
+    if (t.payerIsLedger && !count(t.payer, a)) return false;
+    if (t.payeeIsLedger && !count(t.payee, t.payeeRow === null ? a : t.b)) return false;
   }
-  return largest < DOUBLE_LIMIT;
+  return true;
 }
 
 /** The trace in a given integer arithmetic (`trace` chooses it; tests compare the two). */
