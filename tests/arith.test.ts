@@ -1,8 +1,10 @@
 /**
  * The trace runs in doubles when a run's money stays below 2^50 and in
- * BigInt otherwise (src/trace/arith.ts). Both must give the same integers:
- * every example and generated ledger set is traced both ways, under every
- * method, with and without earmarks, and compared figure for figure.
+ * BigInt otherwise (src/trace/arith.ts), and pro-rata runs in doubles take
+ * the fast trace (src/trace/fast.ts). All must give the same integers: every
+ * example and generated ledger set is traced every way, under every method,
+ * with and without earmarks, and compared figure for figure with the general
+ * trace in BigInt all the way down.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,31 +16,49 @@ import { matchTransfers } from '../src/match/match.js';
 import type { Ledgers } from '../src/model.js';
 import { allocateBig } from '../src/money/allocate.js';
 import { type Arith, BIGINT, DOUBLE } from '../src/trace/arith.js';
-import { METHODS } from '../src/trace/methods.js';
-import { traceWith, type TraceResult } from '../src/trace/trace.js';
+import fc from 'fast-check';
+import { traceProRata } from '../src/trace/fast.js';
+import { METHODS, type Method } from '../src/trace/methods.js';
+import { fitsDoubles, trace, traceWith, type TraceResult } from '../src/trace/trace.js';
+import { ledgerFiles, ledgerSet } from './support/ledger-set.js';
 
 function figures(r: TraceResult) {
   return {
+    method: r.method,
+    earmark: r.earmark,
     returned: r.returnedByTransfer,
-    returning: r.returning.map((x) => `${x.transfer.index}:${x.stake.key}:${x.amount}:${x.origins}`),
-    unfunded: r.unfunded.map((e) => `${e.row.seq}:${e.amount}:${e.detail}`),
+    returning: r.returning.map((x) => `${x.transfer.index}:${x.stake.key}>${x.stake.investor}>${x.stake.investee}#${x.stake.deal}:${x.amount}:${x.origins}:${x.company}:${x.cited.seq}:${x.kind}:${x.category}`),
+    unfunded: r.unfunded.map((e) => `${e.company}:${e.id}:${e.row.seq}:${e.counterparty}:${e.counterpartyRow?.seq}:${e.amount}:${e.detail}`),
     books: [...r.books.entries()],
+    origins: [...r.origins.entries()].map(([key, list]) => `${key}:${list.map((t) => t.index).join(',')}`),
     problems: r.viewProblems,
     state: r.state,
+    order: r.order.map((t) => t.index),
   };
 }
+
+/** Sets the fast pro-rata trace itself traced (the fast-check sets include amounts past 2^50). */
+let fitted = 0;
 
 /** BigInt all the way down: `allocate` itself would take its double path for small figures. */
 const REFERENCE: Arith<bigint> = { ...BIGINT, allocate: (n, w) => allocateBig(n, w, w.reduce((x, y) => x + y, 0n)) };
 
-function bothWays(ledgers: Ledgers): void {
+function bothWays(ledgers: Ledgers, methods: readonly Method[] = METHODS): void {
   const { transfers } = matchTransfers(ledgers);
-  for (const method of METHODS) {
+  const doubles = fitsDoubles(transfers);
+  for (const method of methods) {
     for (const earmark of [true, false]) {
       const options = { method, earmark, minorDigits: ledgers.minorDigits };
-      expect(figures(traceWith(DOUBLE, transfers, ledgers.companies, options)), `${method} earmark ${earmark}`).toEqual(
-        figures(traceWith(REFERENCE, transfers, ledgers.companies, options)),
-      );
+      const reference = figures(traceWith(REFERENCE, transfers, ledgers.companies, options));
+      const label = `${method} earmark ${earmark}`;
+      if (doubles) expect(figures(traceWith(DOUBLE, transfers, ledgers.companies, options)), label).toEqual(reference);
+      // `trace` picks the fast trace for pro-rata in doubles, the general one otherwise.
+      expect(figures(trace(transfers, ledgers.companies, options)), label).toEqual(reference);
+      if (method !== 'pro-rata') continue;
+      if (doubles) {
+        fitted++;
+        expect(figures(traceProRata(transfers, ledgers.companies, options)), label).toEqual(reference);
+      } else expect(() => traceProRata(transfers, ledgers.companies, options)).toThrow(RangeError);
     }
   }
 }
@@ -57,5 +77,21 @@ describe('doubles and BigInt trace alike', () => {
   it.each([1, 2, 3])('a generated set (seed %i) with every exception code', (seed) => {
     const files = generateLedgers({ companies: 8, transfers: 1500, seed });
     bothWays(loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers'));
+  });
+
+  it.each([4, 5, 6])('a larger generated set (seed %i), pro-rata: deals, multi-hop loops, rescaled and unfunded transfers', (seed) => {
+    const files = generateLedgers({ companies: 10, transfers: 3000, seed });
+    bothWays(loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers'), ['pro-rata']);
+  });
+
+  it('small generated sets (fast-check, 300 cases), pro-rata, most of them within doubles', () => {
+    fitted = 0;
+    fc.assert(
+      fc.property(ledgerSet, (set) => {
+        bothWays(loadLedgers(ledgerFiles(set), 'ledgers'), ['pro-rata']);
+      }),
+      { numRuns: 300 },
+    );
+    expect(fitted).toBeGreaterThan(300);
   });
 });

@@ -12,23 +12,8 @@
  */
 import type { Direction, Kind, Row } from '../model.js';
 
-/** A validated row's values, as the row rules give them. */
-export interface RowValues {
-  readonly line: number;
-  readonly id: string;
-  readonly date: string;
-  readonly day: string;
-  readonly ts: number;
-  readonly direction: Direction;
-  readonly counterparty: string;
-  readonly kind: Kind;
-  readonly category: string;
-  readonly amount: bigint;
-  readonly currency: string;
-  readonly ref: string;
-  readonly deal: string;
-  readonly memo: string;
-}
+/** A validated row's values, as the row rules give them (the loader knows its company, file and position). */
+export type RowValues = Omit<Row, 'company' | 'file' | 'seq'>;
 
 const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
 const KIND_CODE: Readonly<Record<Kind, number>> = { investment: 0, revenue: 1, purchase: 2, other: 3 };
