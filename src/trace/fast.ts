@@ -51,14 +51,50 @@ function ensure(buffer: Float64Array<ArrayBuffer>, size: number): Float64Array<A
   return next;
 }
 
-export function traceProRata(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  if (!fitsDoubles(transfers)) throw new RangeError('traceProRata: a company receives and pays 2^50 minor units or more; use traceWith(BIGINT, ...)');
-  const { earmark: earmarksOn, onProgress } = options;
-  const money = (x: number): string => formatAmount(BigInt(x), options.minorDigits);
+/**
+ * The transfers in processing order as numbers: all the views need. Arrays
+ * of one entry per transfer, or per stake; shareable between threads.
+ */
+export interface ViewInput {
+  readonly companies: number;
+  readonly count: number;
+  /** Company number of the payer and the payee, -1 outside the ledgers. */
+  readonly payer: Int32Array;
+  readonly payee: Int32Array;
+  /** What leaves and what arrives, in minor units (exact doubles). */
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  /** The stake an investment creates or adds to, -1 for none. */
+  readonly invest: Int32Array;
+  /** The earmark's deal number: 0 none (or earmarks off), -1 a deal no stake carries. */
+  readonly earmark: Int32Array;
+  /** Per stake: its deal number (0 none). */
+  readonly stakeDeal: Int32Array;
+}
+
+/** What one run of the views found: the returning stakes, in processing order, and the views at the end. */
+export interface ViewOutput {
+  readonly count: number;
+  readonly position: Int32Array;
+  readonly stake: Int32Array;
+  readonly amount: Float64Array;
+  /** How many investments had made the stake when the money came back. */
+  readonly origins: Int32Array;
+  /** The views left at the end: pool, investor, stake count, and problems with their books. */
+  readonly views: { readonly pool: number; readonly investor: number; readonly stakes: number; readonly problems: readonly string[] }[];
+}
+
+interface Prepared {
+  readonly input: ViewInput;
+  readonly order: Transfer[];
+  readonly keys: readonly string[];
+  readonly stakes: readonly Stake[];
+}
+
+/** Numbers the companies, stakes (in key order) and deals, and lays the transfers out in processing order. `shared`: in memory threads can share. */
+export function prepareViews(transfers: readonly Transfer[], companies: readonly string[], earmarksOn: boolean, shared = false): Prepared {
   const companyIndex = new Map<string, number>(companies.map((c, i) => [c, i]));
   const order = processingOrder(transfers);
-
-  // Stakes, numbered in key order; the deal of each, numbered (0: none).
   const stakeKeys = new Map<string, { investor: string; investee: string; deal: string }>();
   for (const t of transfers) {
     if (!t.payerIsLedger || !t.payeeIsLedger || t.payerKind !== 'investment') continue;
@@ -69,31 +105,88 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
   const keys = [...stakeKeys.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const stakeId = new Map<string, number>(keys.map((k, i) => [k, i]));
   const dealIds = new Map<string, number>([['', 0]]);
-  const stakeDeal = keys.map((k) => {
+  const n = order.length;
+  const memory = (bytes: number): ArrayBuffer => (shared ? (new SharedArrayBuffer(bytes) as unknown as ArrayBuffer) : new ArrayBuffer(bytes));
+  const ints = (length: number): Int32Array => new Int32Array(memory(4 * length));
+  const doubles = (length: number): Float64Array => new Float64Array(memory(8 * length));
+  const stakeDeal = ints(keys.length);
+  keys.forEach((k, i) => {
     const deal = dealOf(k);
     let id = dealIds.get(deal);
     if (id === undefined) dealIds.set(deal, (id = dealIds.size));
-    return id;
+    stakeDeal[i] = id;
   });
+  const input = {
+    companies: companies.length,
+    count: n,
+    payer: ints(n),
+    payee: ints(n),
+    a: doubles(n),
+    b: doubles(n),
+    invest: ints(n),
+    earmark: ints(n),
+    stakeDeal,
+  };
+  for (let i = 0; i < n; i++) {
+    const t = order[i] as Transfer;
+    const payerIsLedger = t.payerIsLedger;
+    const payeeIsLedger = t.payeeIsLedger;
+    const payer = payerIsLedger ? t.payer : '';
+    const payee = payeeIsLedger ? t.payee : '';
+    input.payer[i] = payerIsLedger ? (companyIndex.get(payer) as number) : -1;
+    input.payee[i] = payeeIsLedger ? (companyIndex.get(payee) as number) : -1;
+    const ta = t.a;
+    const tb = t.b;
+    input.a[i] = Number(ta);
+    input.b[i] = tb === ta ? input.a[i]! : Number(tb);
+    input.invest[i] = payerIsLedger && payeeIsLedger && t.payerKind === 'investment' ? (stakeId.get(stakeKey(payer, payee, t.stakeDeal)) as number) : -1;
+    input.earmark[i] = earmarksOn && payerIsLedger ? (dealIds.get(t.earmark) ?? -1) : 0;
+  }
   const stakes: Stake[] = keys.map((key) => ({ key, ...(stakeKeys.get(key) as { investor: string; investee: string; deal: string }) }));
-  const originCount = new Int32Array(keys.length);
-  const origins = new Map<string, Transfer[]>();
+  return { input, order, keys, stakes };
+}
 
-  const pools: Pool[] = companies.map(() => ({ balance: 0, views: new Map() }));
-  const received = new Float64Array(companies.length);
-  const paid = new Float64Array(companies.length);
-  const unfundedTotal = new Float64Array(companies.length);
-  const returnedByTransfer = new Array<bigint>(transfers.length).fill(0n);
-  const returning: Returning[] = [];
-  const unfunded: Exception[] = [];
+/**
+ * Replays the transfers through the views of the investors `owns` marks
+ * (by company number): the pool balances in full, the views of those
+ * investors only. Views of different investors never meet (SPEC §3: each
+ * investor's view is its own), so threads can each take some investors.
+ */
+export function runViews(input: ViewInput, owns: Uint8Array, keys: readonly string[], onProgress?: (done: number, total: number) => void): ViewOutput {
+  const { stakeDeal } = input;
+  const pools: Pool[] = Array.from({ length: input.companies }, () => ({ balance: 0, views: new Map() }));
+  const originCount = new Int32Array(stakeDeal.length);
+  let outCount = 0;
+  let outPosition = new Int32Array(1024);
+  let outStake = new Int32Array(1024);
+  let outAmount = new Float64Array(1024);
+  let outOrigins = new Int32Array(1024);
+  const emit = (position: number, stake: number, amount: number, origins: number): void => {
+    if (outCount === outPosition.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const next = new (a.constructor as new (n: number) => T)(2 * a.length);
+        next.set(a);
+        return next;
+      };
+      outPosition = grow(outPosition);
+      outStake = grow(outStake);
+      outAmount = grow(outAmount);
+      outOrigins = grow(outOrigins);
+    }
+    outPosition[outCount] = position;
+    outStake[outCount] = stake;
+    outAmount[outCount] = amount;
+    outOrigins[outCount] = origins;
+    outCount++;
+  };
 
   // The money in motion: entry e is investor motionInvestor[e] with rest motionRest[e]
   // and the stakes motionIds/motionAmounts[motionStart[e] .. motionStart[e + 1]).
-  const maxEntries = companies.length + 1;
+  const maxEntries = input.companies + 1;
   const motionInvestor = new Int32Array(maxEntries);
   const motionRest = new Float64Array(maxEntries);
   const motionStart = new Int32Array(maxEntries + 1);
-  let motionIds = new Float64Array(Math.max(16, keys.length + 1));
+  let motionIds = new Float64Array(Math.max(16, stakeDeal.length + 1));
   let motionAmounts = new Float64Array(motionIds.length);
   let entries = 0;
   let used = 0;
@@ -273,28 +366,22 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
     motionStart[entries] = used;
   };
 
-  for (let position = 0; position < order.length; position++) {
-    const t = order[position] as Transfer;
-    if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, order.length);
-    const payerIsLedger = t.payerIsLedger;
-    const payeeIsLedger = t.payeeIsLedger;
-    const payer = payerIsLedger ? (companyIndex.get(t.payer) as number) : -1;
-    const payee = payeeIsLedger ? (companyIndex.get(t.payee) as number) : -1;
-    const ta = t.a;
-    const tb = t.b;
-    const a = Number(ta);
-    const b = tb === ta ? a : Number(tb);
+  for (let position = 0; position < input.count; position++) {
+    if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, input.count);
+    const payer = input.payer[position]!;
+    const payee = input.payee[position]!;
+    const a = input.a[position]!;
+    const b = input.b[position]!;
     entries = 0;
     used = 0;
     motionStart[0] = 0;
 
     // 1. Draw.
-    if (payerIsLedger) {
+    if (payer >= 0) {
       const pool = pools[payer] as Pool;
       const balance = pool.balance;
-      paid[payer] = paid[payer]! + a;
       if (balance < a) {
-        const uncovered = a - balance;
+        // Unfunded: every view's stakes leave whole (the exception and the books are the caller's).
         for (const [investor, view] of pool.views) {
           openEntry(investor, a - view.total);
           for (let i = 0; i < view.ids.length; i++) pushStake(view.ids[i]!, view.amounts[i]!);
@@ -302,20 +389,8 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
         }
         pool.views.clear();
         pool.balance = 0;
-        unfundedTotal[payer] = unfundedTotal[payer]! + uncovered;
-        const payerRow = t.payerRow;
-        unfunded.push({
-          code: 'unfunded',
-          company: t.payer,
-          id: payerRow?.id ?? '',
-          row: payerRow ?? (t.payeeRow as Row),
-          counterparty: payerRow?.counterparty ?? t.payee,
-          amount: BigInt(uncovered),
-          counterpartyRow: t.payeeRow,
-          detail: `outflow ${money(a)} exceeds traced balance ${money(balance)}`,
-        });
       } else {
-        const earmark = earmarksOn ? (dealIds.get(t.earmark) ?? -1) : 0;
+        const earmark = input.earmark[position]!;
         for (const [investor, view] of pool.views) {
           draw(investor, view, a, balance, earmark);
           if (view.total === 0) pool.views.delete(investor);
@@ -325,25 +400,22 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
     }
 
     // 2. Invest: in the payer's view the money is all its new stake.
-    if (payerIsLedger && payeeIsLedger && t.payerKind === 'investment') {
-      const key = stakeKey(t.payer, t.payee, t.stakeDeal);
-      const id = stakeId.get(key) as number;
-      originCount[id] = originCount[id]! + 1;
-      const list = origins.get(key);
-      if (list === undefined) origins.set(key, [t]);
-      else list.push(t);
-      openEntry(payer, 0);
-      pushStake(id, a);
-      closeEntry();
+    const invested = input.invest[position]!;
+    if (invested >= 0) {
+      originCount[invested] = originCount[invested]! + 1;
+      if (owns[payer] === 1) {
+        openEntry(payer, 0);
+        pushStake(invested, a);
+        closeEntry();
+      }
     }
 
     // 3. Rescale to the payee's amount.
-    if (tb !== ta && entries > 0) rescale(b);
+    if (b !== a && entries > 0) rescale(b);
 
     // 4. Receive; 5. book the returning stakes.
-    if (payeeIsLedger) {
+    if (payee >= 0) {
       const pool = pools[payee] as Pool;
-      received[payee] = received[payee]! + b;
       let own = -1;
       for (let e = 0; e < entries; e++) {
         const investor = motionInvestor[e]!;
@@ -360,36 +432,130 @@ export function traceProRata(transfers: readonly Transfer[], companies: readonly
       }
       pool.balance += b;
       if (own >= 0) {
-        let total = 0;
         for (let s = motionStart[own]!; s < motionStart[own + 1]!; s++) {
           const part = motionAmounts[s]!;
           if (part === 0) continue;
-          total += part;
           const id = motionIds[s]!;
-          returning.push(new ReturningStake(t, stakes[id] as Stake, part, originCount[id]!));
+          emit(position, id, part, originCount[id]!);
         }
-        returnedByTransfer[t.index] = BigInt(total);
       }
     }
   }
 
-  const viewProblems: string[] = [];
-  const state = { views: 0, stakeFigures: 0, lots: 0 };
-  const books = new Map<string, CompanyBooks>();
-  companies.forEach((company, c) => {
-    const pool = pools[c] as Pool;
-    books.set(company, { received: BigInt(received[c]!), paid: BigInt(paid[c]!), unfunded: BigInt(unfundedTotal[c]!), balance: BigInt(pool.balance) });
+  const views: { pool: number; investor: number; stakes: number; problems: string[] }[] = [];
+  pools.forEach((pool, c) => {
     for (const [investor, view] of pool.views) {
+      const problems: string[] = [];
       let total = 0;
       view.amounts.forEach((x, i) => {
-        if (x < 0) viewProblems.push(`${company} in ${companies[investor]}'s view: stake ${keys[view.ids[i]!]} is negative (${x})`);
+        if (x < 0) problems.push(`stake ${keys[view.ids[i]!]} is negative (${x})`);
         total += x;
       });
-      if (total !== view.total) viewProblems.push(`${company} in ${companies[investor]}'s view: stakes sum to ${total}, recorded ${view.total}`);
-      if (pool.balance < total) viewProblems.push(`${company} in ${companies[investor]}'s view: stakes ${total} exceed the balance ${pool.balance} (negative rest)`);
-      state.views++;
-      state.stakeFigures += view.ids.length;
+      if (total !== view.total) problems.push(`stakes sum to ${total}, recorded ${view.total}`);
+      if (pool.balance < total) problems.push(`stakes ${total} exceed the balance ${pool.balance} (negative rest)`);
+      views.push({ pool: c, investor, stakes: view.ids.length, problems });
     }
   });
-  return { method: 'pro-rata', earmark: earmarksOn, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
+  return {
+    count: outCount,
+    position: outPosition.slice(0, outCount),
+    stake: outStake.slice(0, outCount),
+    amount: outAmount.slice(0, outCount),
+    origins: outOrigins.slice(0, outCount),
+    views,
+  };
+}
+
+/**
+ * The trace's result from the views' runs (one, or one per thread, each
+ * over its own investors): the books and `unfunded` exceptions from one pass
+ * over the balances, the returning stakes merged in processing order.
+ * Problems with views' books are listed by company, then investor.
+ */
+export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[], companies: readonly string[], options: TraceOptions, transferCount: number): TraceResult {
+  const { input, order, stakes } = prepared;
+  const money = (x: number): string => formatAmount(BigInt(x), options.minorDigits);
+  const balance = new Float64Array(companies.length);
+  const received = new Float64Array(companies.length);
+  const paid = new Float64Array(companies.length);
+  const unfundedTotal = new Float64Array(companies.length);
+  const unfunded: Exception[] = [];
+  const origins = new Map<string, Transfer[]>();
+  for (let position = 0; position < input.count; position++) {
+    const t = order[position] as Transfer;
+    const payer = input.payer[position]!;
+    const payee = input.payee[position]!;
+    const a = input.a[position]!;
+    if (payer >= 0) {
+      paid[payer] = paid[payer]! + a;
+      const before = balance[payer]!;
+      if (before < a) {
+        unfundedTotal[payer] = unfundedTotal[payer]! + (a - before);
+        balance[payer] = 0;
+        const payerRow = t.payerRow;
+        unfunded.push({
+          code: 'unfunded',
+          company: companies[payer] as string,
+          id: payerRow?.id ?? '',
+          row: payerRow ?? (t.payeeRow as Row),
+          counterparty: payerRow?.counterparty ?? t.payee,
+          amount: BigInt(a - before),
+          counterpartyRow: t.payeeRow,
+          detail: `outflow ${money(a)} exceeds traced balance ${money(before)}`,
+        });
+      } else balance[payer] = before - a;
+    }
+    const invested = input.invest[position]!;
+    if (invested >= 0) {
+      const key = (stakes[invested] as Stake).key;
+      const list = origins.get(key);
+      if (list === undefined) origins.set(key, [t]);
+      else list.push(t);
+    }
+    if (payee >= 0) {
+      received[payee] = received[payee]! + input.b[position]!;
+      balance[payee] = balance[payee]! + input.b[position]!;
+    }
+  }
+
+  // Returning stakes: each output is in processing order, and one transfer's come from one output (the payee's investor).
+  const returnedByTransfer = new Array<bigint>(transferCount).fill(0n);
+  const returning: Returning[] = [];
+  const next = outputs.map(() => 0);
+  for (;;) {
+    let pick = -1;
+    for (let o = 0; o < outputs.length; o++) {
+      const out = outputs[o] as ViewOutput;
+      const i = next[o] as number;
+      if (i < out.count && (pick < 0 || (out.position[i] as number) < ((outputs[pick] as ViewOutput).position[next[pick] as number] as number))) pick = o;
+    }
+    if (pick < 0) break;
+    const out = outputs[pick] as ViewOutput;
+    const position = out.position[next[pick] as number] as number;
+    const t = order[position] as Transfer;
+    let total = 0;
+    let i = next[pick] as number;
+    for (; i < out.count && out.position[i] === position; i++) {
+      total += out.amount[i]!;
+      returning.push(new ReturningStake(t, stakes[out.stake[i]!] as Stake, out.amount[i]!, out.origins[i]!));
+    }
+    next[pick] = i;
+    returnedByTransfer[t.index] = BigInt(total);
+  }
+
+  const views = outputs.flatMap((o) => o.views).sort((x, y) => x.pool - y.pool || x.investor - y.investor);
+  const viewProblems = views.flatMap((v) => v.problems.map((p) => `${companies[v.pool]} in ${companies[v.investor]}'s view: ${p}`));
+  const state = { views: views.length, stakeFigures: views.reduce((n, v) => n + v.stakes, 0), lots: 0 };
+  const books = new Map<string, CompanyBooks>();
+  companies.forEach((company, c) => {
+    books.set(company, { received: BigInt(received[c]!), paid: BigInt(paid[c]!), unfunded: BigInt(unfundedTotal[c]!), balance: BigInt(balance[c]!) });
+  });
+  return { method: 'pro-rata', earmark: options.earmark, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
+}
+
+export function traceProRata(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
+  if (!fitsDoubles(transfers)) throw new RangeError('traceProRata: a company receives and pays 2^50 minor units or more; use traceWith(BIGINT, ...)');
+  const prepared = prepareViews(transfers, companies, options.earmark);
+  const output = runViews(prepared.input, new Uint8Array(companies.length).fill(1), prepared.keys, options.onProgress);
+  return assembleTrace(prepared, [output], companies, options, transfers.length);
 }
