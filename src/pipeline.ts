@@ -32,15 +32,24 @@ export interface TraceChoice {
   readonly onProgress?: TraceOptions['onProgress'];
 }
 
-/** Traces matched ledgers by one method and checks the books (throws exit 1 if they do not balance). */
-export function reconcile(ledgers: Ledgers, matched: Matched, choice: TraceChoice): Reconciliation {
-  const traced = trace(matched.transfers, ledgers.companies, {
+/** The trace options of a choice. */
+export function traceOptions(ledgers: Ledgers, choice: TraceChoice): TraceOptions {
+  return {
     method: choice.method,
     earmark: choice.earmark,
     minorDigits: ledgers.minorDigits,
     ...(choice.observe === undefined ? {} : { observe: choice.observe }),
     ...(choice.onProgress === undefined ? {} : { onProgress: choice.onProgress }),
-  });
+  };
+}
+
+/** Traces matched ledgers by one method and checks the books (throws exit 1 if they do not balance). */
+export function reconcile(ledgers: Ledgers, matched: Matched, choice: TraceChoice): Reconciliation {
+  return reconcileTraced(ledgers, matched, trace(matched.transfers, ledgers.companies, traceOptions(ledgers, choice)));
+}
+
+/** The reconciliation of a trace already made (`reconcile` traces in this thread; `run` may trace in threads). */
+export function reconcileTraced(ledgers: Ledgers, matched: Matched, traced: TraceResult): Reconciliation {
   const revenue = revenueLines(matched, traced);
   const checks = checkBooks(traced, revenue, summarise(revenue), ledgers.minorDigits);
   assertBooks(checks, 'all');

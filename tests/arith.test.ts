@@ -19,23 +19,9 @@ import { type Arith, BIGINT, DOUBLE } from '../src/trace/arith.js';
 import fc from 'fast-check';
 import { traceProRata } from '../src/trace/fast.js';
 import { METHODS, type Method } from '../src/trace/methods.js';
-import { fitsDoubles, trace, traceWith, type TraceResult } from '../src/trace/trace.js';
+import { fitsDoubles, trace, traceWith } from '../src/trace/trace.js';
 import { ledgerFiles, ledgerSet } from './support/ledger-set.js';
-
-function figures(r: TraceResult) {
-  return {
-    method: r.method,
-    earmark: r.earmark,
-    returned: r.returnedByTransfer,
-    returning: r.returning.map((x) => `${x.transfer.index}:${x.stake.key}>${x.stake.investor}>${x.stake.investee}#${x.stake.deal}:${x.amount}:${x.origins}:${x.company}:${x.cited.seq}:${x.kind}:${x.category}`),
-    unfunded: r.unfunded.map((e) => `${e.company}:${e.id}:${e.row.seq}:${e.counterparty}:${e.counterpartyRow?.seq}:${e.amount}:${e.detail}`),
-    books: [...r.books.entries()],
-    origins: [...r.origins.entries()].map(([key, list]) => `${key}:${list.map((t) => t.index).join(',')}`),
-    problems: r.viewProblems,
-    state: r.state,
-    order: r.order.map((t) => t.index),
-  };
-}
+import { figures } from './support/trace-figures.js';
 
 /** Sets the fast pro-rata trace itself traced (the fast-check sets include amounts past 2^50). */
 let fitted = 0;

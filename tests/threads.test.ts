@@ -1,9 +1,11 @@
 /**
- * Reading ledgers in threads (issue 6): rows cross threads packed in columns
+ * Threads (issue 6). Reading: rows cross threads packed in columns
  * (load/packed.ts), and a set read in threads is the same set, row for row,
  * as one read on the main thread; an input error reads the same either way.
+ * Tracing: threads that each keep some investors' views give the figures of
+ * one trace.
  *
- * Worker threads run JavaScript, so the threaded reads here use the built
+ * Worker threads run JavaScript, so the threaded runs here use the built
  * code in dist/ (`npm test` builds it first); the packing is tested on the
  * sources.
  */
@@ -18,7 +20,13 @@ import { packTable, PackReader } from '../src/load/packed.js';
 import type { Jobs, ReadOptions } from '../src/load/read.js';
 import { readInto } from '../src/load/read.js';
 import { RowTable, type RowValues } from '../src/load/row-table.js';
+import { generateLedgers } from '../src/generate/generate.js';
+import { loadLedgers } from '../src/load/load.js';
+import { matchTransfers } from '../src/match/match.js';
 import type { Ledgers, Row } from '../src/model.js';
+import type { traceInThreads } from '../src/trace/threads.js';
+import { trace } from '../src/trace/trace.js';
+import { figures } from './support/trace-figures.js';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(import.meta.dirname, 'fixtures', 'examples');
@@ -26,6 +34,7 @@ const sets = [join(root, 'ledgers'), ...readdirSync(examples, { withFileTypes: t
 
 type ReadLedgers = (dir: string, onProgress?: undefined, options?: ReadOptions) => Promise<Ledgers>;
 const built = (await import(pathToFileURL(join(root, 'dist', 'load', 'read.js')).href)) as { readLedgers: ReadLedgers };
+const builtThreads = (await import(pathToFileURL(join(root, 'dist', 'trace', 'threads.js')).href)) as { traceInThreads: typeof traceInThreads };
 
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-threads-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -137,5 +146,44 @@ describe('reading in threads', () => {
     const message = await errorOf(dir, 1);
     expect(message).toContain('currency "EUR" differs from the run\'s currency USD, first used at');
     expect(await errorOf(dir, 2)).toBe(message);
+  });
+});
+
+describe('tracing in threads', () => {
+  const generated = [1, 2, 3].map((seed) => {
+    const files = generateLedgers({ companies: 10, transfers: 3000, seed });
+    return loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers');
+  });
+  let threaded = 0;
+
+  async function alike(ledgers: Ledgers, jobs: number): Promise<void> {
+    const { transfers } = matchTransfers(ledgers);
+    for (const earmark of [true, false]) {
+      const options = { method: 'pro-rata' as const, earmark, minorDigits: ledgers.minorDigits };
+      let threads = 1;
+      const result = await builtThreads.traceInThreads(transfers, ledgers.companies, options, jobs, (n) => (threads = n));
+      if (threads > 1) threaded++;
+      expect(figures(result), `earmark ${earmark}, ${threads} threads`).toEqual(figures(trace(transfers, ledgers.companies, options)));
+    }
+  }
+
+  it.each(sets)('%s: two threads trace as one', async (dir) => {
+    await alike(await built.readLedgers(dir, undefined, { jobs: 1 }), 2);
+  });
+
+  it.each([2, 3, 5])('generated sets with many investors, %i threads: the figures of one trace', async (jobs) => {
+    threaded = 0;
+    for (const ledgers of generated) await alike(ledgers, jobs);
+    expect(threaded).toBe(2 * generated.length);
+  });
+
+  it('other methods, and auto below 200,000 transfers, trace in this thread', async () => {
+    const ledgers = generated[0] as Ledgers;
+    const { transfers } = matchTransfers(ledgers);
+    let threads = 1;
+    const options = { method: 'fifo' as const, earmark: true, minorDigits: 2 };
+    expect(figures(await builtThreads.traceInThreads(transfers, ledgers.companies, options, 2, (n) => (threads = n)))).toEqual(figures(trace(transfers, ledgers.companies, options)));
+    await builtThreads.traceInThreads(transfers, ledgers.companies, { ...options, method: 'pro-rata' }, 'auto', (n) => (threads = n));
+    expect(threads).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ export function withLedgers<T>(y: Argv<T>) {
     .option('jobs', {
       type: 'string',
       default: 'auto',
-      describe: 'threads that read and check the ledger files: a number, or auto (one per core, at most 2, for sets of 16 MB or more)',
+      describe: 'threads that read the ledger files and trace: a number, or auto (up to 2, one per core, for sets of 16 MB or 200,000 transfers and more)',
       requiresArg: true,
     });
 }

@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { readLedgers } from '../load/read.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { matchTransfers } from '../match/match.js';
-import { reconcile, reportFolderStreams } from '../pipeline.js';
+import { reconcileTraced, reportFolderStreams, traceOptions } from '../pipeline.js';
+import { traceInThreads } from '../trace/threads.js';
 import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
@@ -37,6 +38,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const method = methodOf(args.method);
     const periods = parsePeriods(listOf(args.period));
     const progress = progressFor(args.quiet);
+    const jobs = jobsOf(args.jobs);
     let ledgers: Ledgers;
     let reports: PeriodReport[];
     try {
@@ -48,12 +50,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
           if (done === 0) progress.stage(loading, total, 'files');
           else progress.update(done, rows);
         },
-        { jobs: jobsOf(args.jobs), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+        { jobs, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
       );
       progress.stage('matching', ledgers.rows.length, 'rows');
       const matched = matchTransfers(ledgers, (done) => progress.update(done));
       progress.stage('tracing', matched.transfers.length, 'transfers');
-      const rec = reconcile(ledgers, matched, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
+      const options = traceOptions(ledgers, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
+      const traced = await traceInThreads(matched.transfers, ledgers.companies, options, jobs, (threads) =>
+        progress.stage(`tracing in ${threads} threads`, matched.transfers.length, 'transfers'),
+      );
+      const rec = reconcileTraced(ledgers, matched, traced);
       progress.stage('reporting', periods.length, 'folders');
       const built = reportFolderStreams(rec, periods, { bom: args.bom });
       reports = built.reports;
