@@ -59,13 +59,6 @@ export class LedgerLoader {
   private readonly lists: IssueList[] = [];
   private readonly companies: string[];
   private readonly companySet: ReadonlySet<string>;
-  private readonly interned = new Map<string, string>();
-  private readonly intern = (value: string): string => {
-    const known = this.interned.get(value);
-    if (known !== undefined) return known;
-    this.interned.set(value, value);
-    return value;
-  };
   private readonly table: RowTable;
   /** The current file's index in the table. */
   private fileIndex = -1;
@@ -237,7 +230,7 @@ export class LedgerLoader {
           return true;
         }
         if (columns !== undefined) {
-          context ??= { file, fileName: name, company, companies: this.companySet, columns, reported, intern: this.intern };
+          context ??= { file, fileName: name, company, companies: this.companySet, columns, reported };
           this.checkRecord(fields, line, context, list);
         }
         return true;

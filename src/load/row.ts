@@ -23,11 +23,6 @@ export interface RowContext {
    * the first time a row needs it.
    */
   readonly reported: Set<Column>;
-  /**
-   * Returns one shared instance of a repeated value (a day, a name, a
-   * category), so two million rows do not hold two million copies of "USD".
-   */
-  readonly intern: (value: string) => string;
 }
 
 export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
@@ -221,8 +216,8 @@ export function checkRow(fields: readonly string[], line: number, ctx: RowContex
   }
 
   if (issues.length > before) return undefined;
-  const { intern } = ctx;
-  const day = parsedDate.ok ? intern(parsedDate.day) : '';
+  // Repeated values (a day, a name, a category) are stored once by the row table.
+  const day = parsedDate.ok ? parsedDate.day : '';
   const ts = parsedDate.ok ? parsedDate.ts : 0;
   return {
     line,
@@ -231,13 +226,13 @@ export function checkRow(fields: readonly string[], line: number, ctx: RowContex
     day,
     ts,
     direction: direction === 'in' ? 'in' : 'out',
-    counterparty: intern(counterparty),
+    counterparty,
     kind: KIND_OF[kind] as Kind,
-    category: intern(category),
+    category,
     amount,
-    currency: intern(currency),
+    currency,
     ref: get('ref'),
-    deal: deal === '' ? '' : intern(deal),
+    deal,
     memo: get('memo'),
   };
 }
