@@ -89,21 +89,29 @@ export function isDisputed(line: RevenueLine): boolean {
 }
 
 export function summarise(lines: readonly RevenueLine[]): SummaryLine[] {
-  const groups = new Map<string, SummaryLine>();
+  // By company, then category: no key string made per line.
+  const groups = new Map<string, Map<string, SummaryLine>>();
+  const all: SummaryLine[] = [];
   for (const line of lines) {
-    const key = `${line.row.company}\u0000${line.row.category}`;
-    let s = groups.get(key);
+    const row = line.row;
+    const company = row.company;
+    const category = row.category;
+    let byCategory = groups.get(company);
+    if (byCategory === undefined) groups.set(company, (byCategory = new Map()));
+    let s = byCategory.get(category);
     if (s === undefined) {
-      s = { company: line.row.company, category: line.row.category, booked: 0n, organic: 0n, circular: 0n, disputed: 0n, rows: 0 };
-      groups.set(key, s);
+      s = { company, category, booked: 0n, organic: 0n, circular: 0n, disputed: 0n, rows: 0 };
+      byCategory.set(category, s);
+      all.push(s);
     }
-    s.booked += line.row.amount;
+    const amount = row.amount;
+    s.booked += amount;
     s.organic += line.organic;
     s.circular += line.circular;
-    if (isDisputed(line)) s.disputed += line.row.amount;
+    if (isDisputed(line)) s.disputed += amount;
     s.rows++;
   }
-  return [...groups.values()].sort((x, y) => cmp(x.company, y.company) || cmp(x.category, y.category));
+  return all.sort((x, y) => cmp(x.company, y.company) || cmp(x.category, y.category));
 }
 
 const CODE_ORDER = new Map<string, number>(EXCEPTION_CODES.map((c, i) => [c, i]));
