@@ -272,6 +272,11 @@ export class LedgerLoader {
     return `${head} (${extra === 1 ? 'one' : extra} too many: expected a value that holds a comma to be quoted, e.g. "Smith, John", and no comma at the end of the line)`;
   }
 
+  /** A place seen (see FILE_UNIT) as FILE:LINE. */
+  private where(place: number): string {
+    return `${this.companyFiles[Math.floor(place / FILE_UNIT)]}:${place % FILE_UNIT}`;
+  }
+
   /** One record's rules, then the rules across rows; the record's issues go in column order. */
   private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
     const { file, company, columns } = context;
@@ -279,10 +284,10 @@ export class LedgerLoader {
     const row = checkRow(fields, line, context, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen = (this.companyFiles.length - 1) * FILE_UNIT + line;
-    const where = (place: number): string => `${this.companyFiles[Math.floor(place / FILE_UNIT)]}:${place % FILE_UNIT}`;
 
     const id = get('id');
-    if (id !== '' && lengthOf(id) <= MAX_ID_LENGTH) {
+    // A string has no more characters than UTF-16 units: count them only for a long id.
+    if (id !== '' && (id.length <= MAX_ID_LENGTH || lengthOf(id) <= MAX_ID_LENGTH)) {
       const earlier = this.ids.get(id);
       if (earlier === undefined) this.ids.set(id, seen);
       else {
@@ -290,13 +295,13 @@ export class LedgerLoader {
           file,
           line,
           column: 'id',
-          message: `id ${show(id)} is already used at ${where(earlier)} (expected ids unique within company ${company}, across its files)`,
+          message: `id ${show(id)} is already used at ${this.where(earlier)} (expected ids unique within company ${company}, across its files)`,
         });
       }
     }
 
     const currency = get('currency');
-    if (CURRENCY.test(currency)) {
+    if (currency !== this.currency && CURRENCY.test(currency)) {
       if (this.currency === '') {
         this.currency = currency;
         this.currencyWhere = `${file}:${line}`;
@@ -324,7 +329,7 @@ export class LedgerLoader {
           file,
           line,
           column: 'ref',
-          message: `ref ${show(ref)} is already used at ${where(earlier)} with the same counterparty ${show(counterparty)} and direction ${direction} (expected a ref unique per counterparty and direction: a ref names one transfer)`,
+          message: `ref ${show(ref)} is already used at ${this.where(earlier)} with the same counterparty ${show(counterparty)} and direction ${direction} (expected a ref unique per counterparty and direction: a ref names one transfer)`,
         });
       }
     }

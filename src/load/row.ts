@@ -130,7 +130,7 @@ export function checkRow(fields: readonly string[], line: number, ctx: RowContex
 
   const id = get('id');
   if (id === '') missing('id', `expected an id of 1 to ${MAX_ID_LENGTH} characters, unique within the company`);
-  else if (lengthOf(id) > MAX_ID_LENGTH) fail('id', `id ${show(id)} has ${lengthOf(id)} characters (expected 1 to ${MAX_ID_LENGTH})`);
+  else if (id.length > MAX_ID_LENGTH && lengthOf(id) > MAX_ID_LENGTH) fail('id', `id ${show(id)} has ${lengthOf(id)} characters (expected 1 to ${MAX_ID_LENGTH})`);
 
   const date = get('date');
   const parsedDate = parseDate(date);
