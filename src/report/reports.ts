@@ -51,19 +51,37 @@ function byCompanyAndRow<T>(items: readonly T[], companyOf: (item: T) => string,
   const company = new Array<string>(n);
   const ts = new Float64Array(n);
   const seq = new Float64Array(n);
+  let maxSeq = 0;
   for (let i = 0; i < n; i++) {
     const item = items[i] as T;
     const row = rowOf(item);
     company[i] = companyOf(item);
     ts[i] = row.ts;
     seq[i] = row.seq;
+    if (row.seq > maxSeq) maxSeq = row.seq;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort(
+  // First in row order (a counting sort on seq, stable): a company's rows are then together and
+  // mostly in time order, which the comparison sort (a merge sort of runs) finishes in near-linear time.
+  const counts = new Int32Array(maxSeq + 2);
+  for (let i = 0; i < n; i++) {
+    const slot = (seq[i] as number) + 1;
+    counts[slot] = (counts[slot] as number) + 1;
+  }
+  for (let s = 1; s < counts.length; s++) counts[s] = (counts[s] as number) + (counts[s - 1] as number);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const slot = seq[i] as number;
+    const at = counts[slot] as number;
+    order[at] = i;
+    counts[slot] = at + 1;
+  }
+  order.sort(
     (x, y) =>
       cmp(company[x] as string, company[y] as string) ||
       (ts[x] as number) - (ts[y] as number) ||
       (seq[x] as number) - (seq[y] as number) ||
-      (tie === undefined ? 0 : tie(items[x] as T, items[y] as T)),
+      (tie === undefined ? 0 : tie(items[x] as T, items[y] as T)) ||
+      x - y,
   );
   return order.map((i) => items[i] as T);
 }
