@@ -237,6 +237,25 @@ describe('line ends', () => {
 });
 
 describe('like a compiler', () => {
+  it('a quote fault after rows with errors: the file is read again and every message comes once, ids included', async () => {
+    const stray = 'r4,2026-01-15,in,a"b,revenue,cloud,100.00,USD,,,';
+    const bad = good('r2').replace('2026-01-15', '2026-02-30');
+    const unique = '(expected ids unique within company amazon, across its files)';
+    await expectErrors(
+      {
+        'amazon.2026-01.csv': `${HEADER}\n${good('r1')}\n${bad}\n${good('r1')}\n${stray}\n${good('r5')}\n`,
+        'amazon.2026-02.csv': `${HEADER}\n${good('r5')}\n${good('r1')}\n`,
+      },
+      [
+        'ledgers/amazon.2026-01.csv:3: date "2026-02-30" is not a real calendar date (February 2026 has 28 days)',
+        `ledgers/amazon.2026-01.csv:4: id "r1" is already used at ledgers/amazon.2026-01.csv:2 ${unique}`,
+        'ledgers/amazon.2026-01.csv:5: counterparty "a\\"b" has a quote inside an unquoted value (expected the whole value in quotes, with the quote doubled: "a""b")',
+        `ledgers/amazon.2026-02.csv:2: id "r5" is already used at ledgers/amazon.2026-01.csv:6 ${unique}`,
+        `ledgers/amazon.2026-02.csv:3: id "r1" is already used at ledgers/amazon.2026-01.csv:2 ${unique}`,
+      ],
+    );
+  });
+
   it('syntax and rule errors of several files, in file then line order', async () => {
     await expectErrors(
       {
