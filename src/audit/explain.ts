@@ -13,7 +13,7 @@ import type { Exception, Ledgers, Row, Transfer } from '../model.js';
 import { reconcileLedgers, type TraceChoice } from '../pipeline.js';
 import type { Period } from '../report/period.js';
 import type { RevenueLine } from '../report/reports.js';
-import { compareKeys, stakeKey } from '../trace/stake.js';
+import { compareKeys, dealOf, stakeKey } from '../trace/stake.js';
 import type { TransferDetail, ViewSnapshot } from '../trace/trace.js';
 import { auditStake, type AuditStake } from './audit.js';
 
@@ -69,11 +69,6 @@ export interface ExplainReport {
   readonly returning: readonly AuditStake[];
   /** The revenue the payee booked on it, with its split (as in revenue.csv), if any. */
   readonly booked: RevenueLine | null;
-}
-
-function dealOf(key: string): string {
-  const hash = key.indexOf('#');
-  return hash < 0 ? '' : key.slice(hash + 1);
 }
 
 function amountsOf(s: ViewSnapshot | undefined, fallbackRest: bigint): Map<string, bigint> {

@@ -24,7 +24,8 @@ function dayNumber(y: number, m: number, d: number): number {
   return era * 146097 + doe;
 }
 
-const two = (n: number): string => String(n).padStart(2, '0');
+/** A number below 100 in two digits. */
+export const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /**
  * A safe rewrite of a date in a near-miss format, or undefined: single-digit

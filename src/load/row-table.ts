@@ -11,6 +11,7 @@
  * comes back exactly as written (SPEC §1 allows only those three forms).
  */
 import type { Direction, Kind, Row } from '../model.js';
+import { two } from './date.js';
 
 /** A validated row's values, as the row rules give them (the loader knows its company, file and position). */
 export type RowValues = Omit<Row, 'company' | 'file' | 'seq'>;
@@ -24,8 +25,6 @@ const TIME_SHIFT = 3;
 function timeForm(date: string): number {
   return date.length === 10 ? 0 : date.length === 16 ? 1 : 2;
 }
-
-const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** Numeric and code columns, grown together. */
 class Columns {

@@ -22,7 +22,7 @@ import { formatAmount } from '../money/amount.js';
 import { allocateSafeInto } from '../money/allocate.js';
 import type { Exception, Row, Transfer } from '../model.js';
 import { processingOrder } from './order.js';
-import { type Stake, stakeKey } from './stake.js';
+import { dealOf, type Stake, stakeKey } from './stake.js';
 import { ReturningStake } from './returning.js';
 import { type CompanyBooks, fitsDoubles, type Returning, type TraceOptions, type TraceResult } from './trace.js';
 
@@ -36,11 +36,6 @@ class View {
 interface Pool {
   balance: number;
   readonly views: Map<number, View>;
-}
-
-function dealOf(key: string): string {
-  const hash = key.indexOf('#');
-  return hash < 0 ? '' : key.slice(hash + 1);
 }
 
 /** A growable scratch buffer of doubles. */
@@ -555,6 +550,11 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
 
 export function traceProRata(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
   if (!fitsDoubles(transfers)) throw new RangeError('traceProRata: a company receives and pays 2^50 minor units or more; use traceWith(BIGINT, ...)');
+  return traceProRataFitting(transfers, companies, options);
+}
+
+/** traceProRata for transfers already known to fit doubles (`fitsDoubles`, a pass over every transfer, is not made again). */
+export function traceProRataFitting(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
   const prepared = prepareViews(transfers, companies, options.earmark);
   const output = runViews(prepared.input, new Uint8Array(companies.length).fill(1), prepared.keys, options.onProgress);
   return assembleTrace(prepared, [output], companies, options, transfers.length);

@@ -10,6 +10,12 @@ export function stakeKey(investor: string, investee: string, deal: string): stri
   return deal === '' ? `${investor}>${investee}` : `${investor}>${investee}#${deal}`;
 }
 
+/** The deal of a stake key ('' for a stake without one). */
+export function dealOf(key: string): string {
+  const hash = key.indexOf('#');
+  return hash < 0 ? '' : key.slice(hash + 1);
+}
+
 /** Stakes are ordered by key, comparing code units. */
 export function compareKeys(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;

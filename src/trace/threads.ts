@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RoundtripError } from '../errors.js';
 import type { Transfer } from '../model.js';
-import { assembleTrace, prepareViews, type ViewOutput } from './fast.js';
+import { assembleTrace, prepareViews, traceProRataFitting, type ViewOutput } from './fast.js';
 import { fitsDoubles, trace, type TraceOptions, type TraceResult } from './trace.js';
 import type { TraceMessage, TraceTask } from './worker.js';
 
@@ -38,6 +38,7 @@ export async function traceInThreads(
   if (wanted < 2 || options.method !== 'pro-rata' || options.observe !== undefined || !existsSync(fileURLToPath(WORKER)) || !fitsDoubles(transfers)) {
     return trace(transfers, companies, options);
   }
+  // From here the run is pro-rata in doubles: one thread means the fast trace here.
   const prepared = prepareViews(transfers, companies, options.earmark, true);
   // Investors dealt out by their stakes, most first, to the thread with the fewest.
   const stakesOf = new Array<number>(companies.length).fill(0);
@@ -48,7 +49,7 @@ export async function traceInThreads(
   }
   const investors = stakesOf.map((n, i) => [i, n] as const).filter(([, n]) => n > 0);
   const count = Math.min(wanted, investors.length);
-  if (count < 2) return trace(transfers, companies, options);
+  if (count < 2) return traceProRataFitting(transfers, companies, options);
   onThreads?.(count);
   const owns = Array.from({ length: count }, () => new Uint8Array(companies.length));
   const load = new Array<number>(count).fill(0);

@@ -11,7 +11,7 @@ import { type Arith, BIGINT, DOUBLE, DOUBLE_LIMIT } from './arith.js';
 import { type Parts, type Stake, stakeKey } from './stake.js';
 import { BalanceView, LotView, type View } from './views.js';
 import { ReturningStake } from './returning.js';
-import { traceProRata } from './fast.js';
+import { traceProRataFitting } from './fast.js';
 
 export interface TraceOptions {
   readonly method: Method;
@@ -165,7 +165,7 @@ class Motion<A> {
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
   if (!fitsDoubles(transfers)) return traceWith(BIGINT, transfers, companies, options);
   // The default method, nobody watching single transfers: the fast pro-rata trace (same figures, see fast.ts).
-  if (options.method === 'pro-rata' && options.observe === undefined) return traceProRata(transfers, companies, options);
+  if (options.method === 'pro-rata' && options.observe === undefined) return traceProRataFitting(transfers, companies, options);
   return traceWith(DOUBLE, transfers, companies, options);
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Arith } from './arith.js';
 import type { Method } from './methods.js';
-import { compareKeys, type Parts } from './stake.js';
+import { compareKeys, dealOf, type Parts } from './stake.js';
 
 export interface View<A> {
   /** Sum of the investor's stakes in this pool. */
@@ -24,11 +24,6 @@ export interface View<A> {
   audit(balance: A): string[];
   /** Lots held (fifo/lifo; 0 for the balance-only methods). */
   readonly lotCount: number;
-}
-
-function dealOf(key: string): string {
-  const hash = key.indexOf('#');
-  return hash < 0 ? '' : key.slice(hash + 1);
 }
 
 /** pro-rata, investor-last and investor-first: only balances matter. */
