@@ -1,8 +1,12 @@
 /**
- * Every worked example of the specification (copied into tests/fixtures/examples),
- * run as its README says, checked byte for byte against the expected reports.
+ * Every worked example (copied into tests/fixtures/examples), run as its
+ * README says, checked byte for byte against the expected reports. An
+ * expected folder's name says how it was run: METHOD, then `-no-earmark`
+ * for --no-earmark, or `-usd`/`-eur`/… for --currency USD/EUR/…. The
+ * `import` example has no report folders (its expected ledger is checked
+ * by the import tests).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,26 +16,39 @@ const root = join(import.meta.dirname, 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const REPORTS = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv'];
+const REPORTS = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv'];
+
+/** The command-line options an expected folder's name stands for. */
+export function variantArgs(variant: string): string[] {
+  const currency = /-([a-z]{3})$/.exec(variant);
+  if (currency?.[1] !== undefined && !variant.endsWith('-no-earmark')) {
+    return ['--method', variant.slice(0, -4), '--currency', currency[1].toUpperCase()];
+  }
+  if (variant.endsWith('-no-earmark')) return ['--method', variant.slice(0, -'-no-earmark'.length), '--no-earmark'];
+  return ['--method', variant];
+}
 
 const cases = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) =>
-    readdirSync(join(root, d.name, 'expected')).map((variant) => ({ example: d.name, variant })),
+    readdirSync(join(root, d.name, 'expected'))
+      .filter((variant) => statSync(join(root, d.name, 'expected', variant)).isDirectory())
+      .map((variant) => ({ example: d.name, variant })),
   );
 
-describe('shared examples, byte for byte', () => {
+describe('worked examples, byte for byte', () => {
   it('finds every example', () => {
-    expect(cases.length).toBe(20);
+    expect(cases.length).toBe(23);
+    expect(variantArgs('pro-rata-no-earmark')).toEqual(['--method', 'pro-rata', '--no-earmark']);
+    expect(variantArgs('pro-rata-eur')).toEqual(['--method', 'pro-rata', '--currency', 'EUR']);
+    expect(variantArgs('investor-first')).toEqual(['--method', 'investor-first']);
   });
 
   it.each(cases)('$example / $variant', async ({ example, variant }) => {
     const expectedDir = join(root, example, 'expected', variant);
     const periods = readdirSync(expectedDir).filter((p) => p !== 'all');
-    const method = variant.replace(/-no-earmark$/, '');
     const out = join(scratch, example, variant);
-    const args = ['run', '--ledgers', join(root, example, 'ledgers'), '--out', out, '--method', method, '--quiet'];
-    if (variant.endsWith('-no-earmark')) args.push('--no-earmark');
+    const args = ['run', '--ledgers', join(root, example, 'ledgers'), '--out', out, ...variantArgs(variant), '--quiet'];
     for (const p of periods) args.push('--period', p);
     const result = await runCli(args);
     expect(result.stderr).toBe('');
