@@ -9,13 +9,14 @@ import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
-import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from './text.js';
 
 export interface RunArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
   out: string;
   period: string[];
   method: string;
@@ -50,7 +51,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           if (done === 0) progress.stage(loading, total, 'files');
           else progress.update(done, rows);
         },
-        { jobs, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+        { jobs, ownership: ownershipOf(args.ownership), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
       );
       progress.stage('matching', ledgers.rows.length, 'rows');
       const matched = matchTransfers(ledgers, (done) => progress.update(done));

@@ -153,7 +153,8 @@ export function parseOwnership(bytes: Uint8Array, name: string, path: string, co
       if (known.has(value)) return true;
       const near = closest(value, companies);
       const hint = near !== undefined ? `did you mean ${near}? ` : '';
-      issue(line, `${column} ${show(value)} is not a company of this ledger set (${hint}expected a company id, the name of a ledger file up to its first dot, e.g. ${companies[0] ?? 'amazon'})`, column);
+      const expected = companies.length <= 12 ? `one of ${companies.join(', ')}` : `a company id, the name of a ledger file up to its first dot, e.g. ${companies[0] as string}`;
+      issue(line, `${column} ${show(value)} is not a company of this ledger set (${hint}expected ${expected})`, column);
       return false;
     };
     const holder = get('holder');
