@@ -49,6 +49,12 @@ describe('roundtrip run', () => {
         'amazon   cloud      4,000,000,000.00  1,000,000,000.00       25.00      0.00',
         'openai   api       30,000,000,000.00              0.00        0.00      0.00',
         '',
+        "Largest counterparty of each company, then its largest ledger company when that is another (share of the company's booked revenue; all in exposure.csv):",
+        'company  counterparty             booked  share %          circular           related',
+        '-------  ------------  -----------------  -------  ----------------  ----------------',
+        'amazon   openai         4,000,000,000.00   100.00  1,000,000,000.00  4,000,000,000.00',
+        'openai   customers     30,000,000,000.00   100.00              0.00              0.00',
+        '',
       ].join('\n'),
     );
   });

@@ -220,6 +220,8 @@ export function exposureLines(revenue: readonly RevenueLine[], relations: Relati
 export interface TopCounterparty {
   readonly company: string;
   readonly counterparty: string;
+  /** `largest`: the largest of all; `largest-company`: the largest among the ledger companies, when the largest of all is not one. */
+  readonly rank: 'largest' | 'largest-company';
   readonly booked: bigint;
   readonly circular: bigint;
   readonly related: bigint;
@@ -228,38 +230,52 @@ export interface TopCounterparty {
   readonly sharePct: string;
 }
 
+interface CounterpartySums {
+  readonly counterparty: string;
+  booked: bigint;
+  circular: bigint;
+  related: bigint;
+}
+
 /**
  * Each company's largest counterparty by booked revenue in the period (its
- * categories summed); ties go to the first counterparty by code units.
- * Companies in order.
+ * categories summed), ties to the first by code units; when that one is not
+ * a ledger company, also the largest that is (if any). Companies in order,
+ * lines as `exposureLines` sorts them.
  */
-export function largestCounterparties(lines: readonly ExposureLine[]): TopCounterparty[] {
+export function largestCounterparties(lines: readonly ExposureLine[], companies: ReadonlySet<string>): TopCounterparty[] {
   const tops: TopCounterparty[] = [];
-  let current: { company: string; counterparty: string; booked: bigint; circular: bigint; related: bigint; companyBooked: bigint } | undefined;
-  let best: typeof current;
-  const close = (): void => {
-    if (current === undefined) return;
-    if (best === undefined || current.booked > best.booked) best = current;
-    current = undefined;
-  };
-  const finish = (): void => {
-    close();
-    if (best !== undefined) tops.push({ ...best, sharePct: percent(best.booked, best.companyBooked) });
-    best = undefined;
-  };
-  for (const line of lines) {
-    if (current !== undefined && (current.company !== line.company || current.counterparty !== line.counterparty)) {
-      const companyChanges = current.company !== line.company;
-      close();
-      if (companyChanges) finish();
+  let i = 0;
+  while (i < lines.length) {
+    const first = lines[i] as ExposureLine;
+    const company = first.company;
+    const sums: CounterpartySums[] = [];
+    for (; i < lines.length && (lines[i] as ExposureLine).company === company; i++) {
+      const line = lines[i] as ExposureLine;
+      let last = sums[sums.length - 1];
+      if (last === undefined || last.counterparty !== line.counterparty) sums.push((last = { counterparty: line.counterparty, booked: 0n, circular: 0n, related: 0n }));
+      last.booked += line.booked;
+      last.circular += line.circular;
+      last.related += line.related;
     }
-    if (current === undefined) {
-      current = { company: line.company, counterparty: line.counterparty, booked: 0n, circular: 0n, related: 0n, companyBooked: line.companyBooked };
+    const largest = (candidates: readonly CounterpartySums[]): CounterpartySums | undefined =>
+      candidates.reduce<CounterpartySums | undefined>((best, c) => (best === undefined || c.booked > best.booked ? c : best), undefined);
+    const top = (c: CounterpartySums, rank: TopCounterparty['rank']): TopCounterparty => ({
+      company,
+      counterparty: c.counterparty,
+      rank,
+      booked: c.booked,
+      circular: c.circular,
+      related: c.related,
+      companyBooked: first.companyBooked,
+      sharePct: percent(c.booked, first.companyBooked),
+    });
+    const best = largest(sums) as CounterpartySums;
+    tops.push(top(best, 'largest'));
+    if (!companies.has(best.counterparty)) {
+      const bestCompany = largest(sums.filter((c) => companies.has(c.counterparty)));
+      if (bestCompany !== undefined) tops.push(top(bestCompany, 'largest-company'));
     }
-    current.booked += line.booked;
-    current.circular += line.circular;
-    current.related += line.related;
   }
-  finish();
   return tops;
 }
