@@ -212,6 +212,13 @@ describe('--ownership FILE', () => {
     expect(JSON.parse(readFileSync(join(out, 'all', 'manifest.json'), 'utf8')).ownership).toBe(null);
   });
 
+  it('check says how many holdings it read, and from where', async () => {
+    const ledgers = join(examples, 'exposure', 'ledgers');
+    const result = await runCli(['check', '--ledgers', ledgers]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[2]).toBe(`3 holdings declared in ${ledgers}/_ownership.csv`);
+  });
+
   it('a file that does not exist is a usage error', async () => {
     const missing = join(root, 'no-such-file.csv');
     const result = await runCli(['check', '--ledgers', join(examples, 'exposure', 'ledgers'), '--ownership', missing]);
