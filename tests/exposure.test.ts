@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLedgers, type LedgerInput } from '../src/load/load.js';
 import { formatAmount } from '../src/money/amount.js';
-import { reconcileLedgers } from '../src/pipeline.js';
+import { reconcileLedgers, reportFolders } from '../src/pipeline.js';
 import { exposureLines, largestCounterparties, periodEnd, Relations } from '../src/report/exposure.js';
 import { ALL, parsePeriods, type Period } from '../src/report/period.js';
 import { runCli } from './helpers.js';
@@ -174,6 +174,14 @@ describe('exposure lines', () => {
     const odd = { 'amd.csv': ['d1,2026-01-02,in,acme,revenue,chips,0.03,USD,,,', 'd2,2026-01-03,in,beta,revenue,chips,7.97,USD,,,'] };
     // 3/800 = 0.375% → 0.38 (up to even); 797/800 = 99.625% → 99.62.
     expect(exposure(odd, undefined).map((l) => l.split(',')[7])).toEqual(['0.38', '99.62']);
+  });
+
+  it('is written with the other reports, text columns guarded against formulas', () => {
+    const rec = reconcileLedgers(loadLedgers(inputs({ 'amd.csv': ['d1,2026-01-02,in,=HYPERLINK(1),revenue,chips,0.03,USD,,,'] }), 'ledgers'), { method: 'pro-rata', earmark: true });
+    const folder = reportFolders(rec, [ALL], { bom: false }).folders[0];
+    expect(folder?.files.get('exposure.csv')).toBe(
+      "company,counterparty,category,booked,organic,circular,related,share_pct,holds_pct,held_pct\r\namd,'=HYPERLINK(1),chips,0.03,0.03,0.00,0.00,100.00,,\r\n",
+    );
   });
 
   it('returns plain data: bigints and strings, the company\'s booked total and the row count', () => {

@@ -13,10 +13,10 @@ import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './col
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
 import { checkHeader } from './header.js';
-import { editDistance } from './suggest.js';
 import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
+import { editDistance } from './suggest.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
