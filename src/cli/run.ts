@@ -9,13 +9,15 @@ import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
-import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { currencyOf, jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from './text.js';
 
 export interface RunArgs {
   ledgers: string;
   jobs: string;
+  currency?: string;
+  rates?: string;
   out: string;
   period: string[];
   method: string;
@@ -50,7 +52,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           if (done === 0) progress.stage(loading, total, 'files');
           else progress.update(done, rows);
         },
-        { jobs, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+        { jobs, ...currencyOf(args), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
       );
       progress.stage('matching', ledgers.rows.length, 'rows');
       const matched = matchTransfers(ledgers, (done) => progress.update(done));
