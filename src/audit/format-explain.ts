@@ -8,7 +8,7 @@ import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../cli/text.js';
 import { tableToCsv } from '../write/csv.js';
 import type { ExplainPart, ExplainReport, ExplainView } from './explain.js';
-import { clean, disputedNote, rowJson, stakeJson, stakeLines } from './format.js';
+import { clean, convertedFrom, disputedNote, rowJson, stakeJson, stakeLines } from './format.js';
 import { isDisputed } from '../report/reports.js';
 import { PLAIN, type Style } from './style.js';
 
@@ -94,6 +94,9 @@ export function explainTable(e: ExplainReport, style: Style = PLAIN): string {
     [sideRow('payer', clean(t.payer), t.payerRow, t.payerKind, t.a), sideRow('payee', clean(t.payee), t.payeeRow, t.payeeKind, t.b)],
   );
   out.push(...indentLines(sides, '  ', style));
+  for (const [side, r] of [['payer', t.payerRow], ['payee', t.payeeRow]] as const) {
+    if (r?.conversion !== undefined) out.push(style.dim(`  ${side}'s amount ${convertedFrom(r.conversion)} = ${money(r.amount)} ${e.currency}`));
+  }
   if (e.exceptions.length === 0) out.push(`  Exceptions: none${t.matched === 'yes' ? ' (the two sides agree)' : ''}.`);
   else {
     out.push(style.warn(`  Exceptions (${e.exceptions.length}):`));
