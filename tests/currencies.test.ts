@@ -364,6 +364,17 @@ describe('what a user sees: audit and manifest (the currencies example)', () => 
     ]);
   });
 
+  it('audit --id: the converted side\'s original and rate, in table, csv and json', async () => {
+    expect(await audit('nvidia', '--currency', 'EUR', '--id', 'nv-03')).toContain(
+      "\n  payee's amount converted from 500,000,000.00 USD ÷ 1.0790 (EUR→USD of 2026-02-01, inverse, _rates.csv:3) = 463,392,029.66 EUR\n",
+    );
+    expect((await audit('nvidia', '--currency', 'EUR', '--id', 'nv-03', '--format', 'csv', '--no-bom')).split('\r\n')[3]).toBe(
+      'conversion,nvidia,nv-03,2026-02-10,revenue,chips,,,463392029.66,,,,,,,nvidia.csv:4,"converted from 500000000.00 USD ÷ 1.0790 (EUR→USD of 2026-02-01, inverse, _rates.csv:3)"',
+    );
+    const doc = JSON.parse(await audit('nvidia', '--currency', 'EUR', '--id', 'nv-03', '--format', 'json')) as { row: { conversion: { rate: string; direction: string } } };
+    expect(doc.row.conversion).toMatchObject({ rate: '1.0790', direction: 'inverse' });
+  });
+
   it('the manifest names the reporting currency, the rates file with its sha256, and per currency the rows converted and the rates used', async () => {
     const dir = join(root, `case-${++cases}`);
     const result = await runCli(['run', '--ledgers', example, '--out', dir, '--currency', 'EUR', '--quiet']);

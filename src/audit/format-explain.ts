@@ -2,7 +2,8 @@
  * The three renderings of `audit --id` (one row explained in full). Pure:
  * an ExplainReport in, a string out.
  */
-import { formatAmount, percent } from '../money/amount.js';
+import { formatAmount, minorDigits, percent } from '../money/amount.js';
+import { rateCitation } from '../load/convert.js';
 import { source, type Exception, type Row } from '../model.js';
 import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../cli/text.js';
@@ -247,6 +248,13 @@ export function explainCsvTable(e: ExplainReport): Table {
   ] as const) {
     if (r === null) put({ section, company, kind, amount: money(amount), detail: 'not recorded' });
     else put({ section, ...rowFields(r), detail: r.memo });
+  }
+  // SPEC §8: a converted side's amount as written and the rate used.
+  for (const r of [t.payerRow, t.payeeRow]) {
+    const c = r?.conversion;
+    if (r === null || c === undefined) continue;
+    const written = formatAmount(c.amount, minorDigits(c.currency));
+    put({ section: 'conversion', ...rowFields(r), detail: `converted from ${written} ${c.currency} ${c.inverse ? '÷' : '×'} ${c.rate.rate} (${rateCitation(c)})` });
   }
   for (const x of e.exceptions) {
     put({ section: 'exception', company: x.company, id: x.id, date: x.row.date, part: x.code, amount: money(x.amount), source: source(x.row), detail: x.detail });
