@@ -79,12 +79,17 @@ const runs = readdirSync(examples, { withFileTypes: true })
   );
 
 function companiesOf(example: string): string[] {
-  return [...new Set(readdirSync(ledgersOf(example)).filter((n) => n.endsWith('.csv')).map((n) => n.slice(0, n.indexOf('.'))))].sort();
+  // Reference files (`_rates.csv`, `_ownership.csv`) are not ledgers.
+  return [...new Set(readdirSync(ledgersOf(example)).filter((n) => n.endsWith('.csv') && !n.startsWith('_')).map((n) => n.slice(0, n.indexOf('.'))))].sort();
 }
 
 function runArgs(example: string, variant: string, period: string): string[] {
-  const args = ['--ledgers', ledgersOf(example), '--method', variant.replace(/-no-earmark$/, '')];
+  // A variant is METHOD, then -no-earmark, or -usd/-eur/… for --currency (see examples.test.ts).
+  const currency = /-([a-z]{3})$/.exec(variant)?.[1];
+  const method = currency === undefined || variant.endsWith('-no-earmark') ? variant.replace(/-no-earmark$/, '') : variant.slice(0, -4);
+  const args = ['--ledgers', ledgersOf(example), '--method', method];
   if (variant.endsWith('-no-earmark')) args.push('--no-earmark');
+  else if (currency !== undefined) args.push('--currency', currency.toUpperCase());
   if (period !== 'all') args.push('--period', period);
   return args;
 }
