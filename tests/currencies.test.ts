@@ -217,6 +217,12 @@ describe('conversion (SPEC §8)', () => {
     ]);
   });
 
+  it('a converted amount keeps to 15 digits before the point', async () => {
+    await expectErrors({ '_rates.csv': lines(RATES, '2026-01-01,USD,JPY,150'), 'amazon.csv': lines(HEADER, sale('a', '2026-01-02', '99999999999.99', 'USD'), sale('b', '2026-01-02', '999999999999999.99', 'USD')) }, [
+      'ledgers/amazon.csv:3: amount "999999999999999.99" USD converts to 149999999999999998 JPY at 150 (USD→JPY of 2026-01-01, ledgers/_rates.csv:2) (expected at most 15 digits before the decimal point in JPY, as for any amount)',
+    ], ['--currency', 'JPY']);
+  });
+
   it('rows in the reporting currency need no rates file', async () => {
     expect(await amounts([sale('u', '2026-01-10', '7.00', 'USD')])).toEqual(['u 7.00']);
   });

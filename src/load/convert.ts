@@ -12,7 +12,7 @@
  * with half the rate, decides the one rounding exactly.
  */
 import { Decimal } from 'decimal.js';
-import { minorDigits } from '../money/amount.js';
+import { MAX_INTEGER_DIGITS, minorDigits } from '../money/amount.js';
 import type { Conversion, RateRow } from '../model.js';
 
 export type { Conversion, RateRow };
@@ -57,7 +57,7 @@ interface Entry {
 export type ConvertResult =
   | { readonly ok: true; readonly minor: bigint; readonly index: number; readonly inverse: boolean }
   | { readonly ok: false; readonly reason: 'no-rate' }
-  | { readonly ok: false; readonly reason: 'zero'; readonly index: number; readonly inverse: boolean };
+  | { readonly ok: false; readonly reason: 'zero' | 'too-large'; readonly index: number; readonly inverse: boolean; readonly minor: bigint };
 
 /** What was converted, per currency (for the manifest). */
 export interface CurrencyUse {
@@ -70,6 +70,8 @@ export interface CurrencyUse {
 export class Converter {
   private readonly byCurrency = new Map<string, Entry[]>();
   private readonly digits: number;
+  /** The first converted amount too large: 10^15 units of R, in minor units. */
+  private readonly limit: bigint;
   /** Per currency converted, in order of first conversion. */
   readonly used = new Map<string, CurrencyUse>();
 
@@ -78,6 +80,7 @@ export class Converter {
     readonly rates: readonly RateRow[],
   ) {
     this.digits = minorDigits(reporting);
+    this.limit = 10n ** BigInt(MAX_INTEGER_DIGITS + this.digits);
     rates.forEach((rate, index) => {
       let currency: string;
       let inverse: boolean;
@@ -123,7 +126,9 @@ export class Converter {
     if (entry === undefined) return { ok: false, reason: 'no-rate' };
     const rate = this.rates[entry.index] as RateRow;
     const converted = convertMinor(minor, minorDigits(currency), this.digits, rate.rate, entry.inverse);
-    if (converted === 0n) return { ok: false, reason: 'zero', index: entry.index, inverse: entry.inverse };
+    if (converted === 0n) return { ok: false, reason: 'zero', index: entry.index, inverse: entry.inverse, minor: converted };
+    // SPEC §1 allows 15 digits before the point; a converted amount keeps to it (and to 64-bit minor units).
+    if (converted >= this.limit) return { ok: false, reason: 'too-large', index: entry.index, inverse: entry.inverse, minor: converted };
     let use = this.used.get(currency);
     if (use === undefined) this.used.set(currency, (use = { currency, rows: 0, rates: new Set() }));
     use.rows++;

@@ -6,7 +6,7 @@
  * that cannot be converted is an input error at its own `file:line`.
  */
 import type { InputIssue } from '../errors.js';
-import { formatAmount, minorDigits } from '../money/amount.js';
+import { formatAmount, MAX_INTEGER_DIGITS, minorDigits } from '../money/amount.js';
 import type { CurrencyInfo, RateRow } from '../model.js';
 import { Converter, type RatesFile } from './convert.js';
 import type { IssueList } from './issues.js';
@@ -105,12 +105,12 @@ export class CurrencyStage {
     }
     const rate = this.file.rows[result.index] as RateRow;
     const amount = formatAmount(values.amount, minorDigits(currency));
-    issues.push({
-      file,
-      line: values.line,
-      column: 'amount',
-      message: `amount ${show(amount)} ${currency} converts to ${formatAmount(0n, minorDigits(r))} ${r} ${result.inverse ? 'divided by' : 'at'} ${rate.rate} (${rate.from}→${rate.to} of ${rate.date}, ${ratesPath}:${rate.line}) (expected an amount worth at least one minor unit of ${r}: an amount that converts to nothing cannot be traced)`,
-    });
+    const converts = `amount ${show(amount)} ${currency} converts to ${formatAmount(result.minor, minorDigits(r))} ${r} ${result.inverse ? 'divided by' : 'at'} ${rate.rate} (${rate.from}→${rate.to} of ${rate.date}, ${ratesPath}:${rate.line})`;
+    const expected =
+      result.reason === 'zero'
+        ? `expected an amount worth at least one minor unit of ${r}: an amount that converts to nothing cannot be traced`
+        : `expected at most ${MAX_INTEGER_DIGITS} digits before the decimal point in ${r}, as for any amount`;
+    issues.push({ file, line: values.line, column: 'amount', message: `${converts} (${expected})` });
     return undefined;
   }
 
