@@ -35,16 +35,21 @@ export interface RatesFile {
  * (or divided by it when `inverse`), in units of a currency with `toDigits`
  * minor digits: exact, rounded once, half to even.
  */
-export function convertMinor(minor: bigint, fromDigits: number, toDigits: number, rate: string, inverse: boolean): bigint {
-  const r = new D(rate);
-  // The amount in the target's minor units, before the rate: exact (a power of ten).
-  const x = new D(minor.toString()).times(new D(10).pow(toDigits - fromDigits));
+export function convertMinor(minor: bigint, fromDigits: number, toDigits: number, rate: string | Dec, inverse: boolean): bigint {
+  const r = typeof rate === 'string' ? new D(rate) : rate;
+  // The amount in the target's minor units, before the rate: exact (the point moved, nothing rounded).
+  const x = new D(`${minor}e${toDigits - fromDigits}`);
   if (!inverse) return BigInt(x.times(r).toDecimalPlaces(0, D.ROUND_HALF_EVEN).toFixed(0));
-  let q: Dec = x.div(r).floor();
-  const twice = x.minus(q.times(r)).times(2);
-  const c = twice.cmp(r);
-  if (c > 0 || (c === 0 && !q.mod(2).isZero())) q = q.plus(1);
-  return BigInt(q.toFixed(0));
+  // Truncated (ROUND_DOWN) to 80 digits: the whole part is the exact floor; the exact remainder decides the rounding.
+  const q = x.div(r).floor();
+  const c = x.minus(q.times(r)).times(2).cmp(r);
+  const whole = BigInt(q.toFixed(0));
+  return c > 0 || (c === 0 && (whole & 1n) === 1n) ? whole + 1n : whole;
+}
+
+/** A rate as decimal.js holds it (parsed once per rate row). */
+export function rateValue(rate: string): Dec {
+  return new D(rate);
 }
 
 /** The rates that convert one currency into R, by date (direct over inverse on the same date). */
@@ -70,6 +75,8 @@ export interface CurrencyUse {
 export class Converter {
   private readonly byCurrency = new Map<string, Entry[]>();
   private readonly digits: number;
+  /** The rates as decimal.js values, parsed on first use. */
+  private readonly values: (Dec | undefined)[] = [];
   /** The first converted amount too large: 10^15 units of R, in minor units. */
   private readonly limit: bigint;
   /** Per currency converted, in order of first conversion. */
@@ -125,7 +132,9 @@ export class Converter {
     const entry = this.rateFor(currency, day);
     if (entry === undefined) return { ok: false, reason: 'no-rate' };
     const rate = this.rates[entry.index] as RateRow;
-    const converted = convertMinor(minor, minorDigits(currency), this.digits, rate.rate, entry.inverse);
+    let value = this.values[entry.index];
+    if (value === undefined) this.values[entry.index] = value = rateValue(rate.rate);
+    const converted = convertMinor(minor, minorDigits(currency), this.digits, value, entry.inverse);
     if (converted === 0n) return { ok: false, reason: 'zero', index: entry.index, inverse: entry.inverse, minor: converted };
     // SPEC §1 allows 15 digits before the point; a converted amount keeps to it (and to 64-bit minor units).
     if (converted >= this.limit) return { ok: false, reason: 'too-large', index: entry.index, inverse: entry.inverse, minor: converted };
