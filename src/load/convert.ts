@@ -6,10 +6,12 @@
  *
  * decimal.js does the arithmetic in a private clone of 80 significant
  * digits: an amount has at most 18 (15 + 3 decimals), a rate at most 21
- * (9 + 12), so a product (39 digits), a quotient's whole part (31 digits)
- * and the remainder that decides the rounding are all exact. The quotient is
- * truncated (never rounded up), and the remainder `x − q × rate`, compared
- * with half the rate, decides the one rounding exactly.
+ * (9 + 12), so a product (39 digits), a quotient's whole part (31 digits),
+ * `q × rate` (52 digits) and the remainder that decides the rounding are all
+ * exact. The quotient is truncated (never rounded up), and the remainder
+ * `x − q × rate`, compared with half the rate, decides the one rounding
+ * exactly. tests/convert-properties.test.ts checks this against BigInt
+ * fractions.
  */
 import { Decimal } from 'decimal.js';
 import { MAX_INTEGER_DIGITS, minorDigits } from '../money/amount.js';
