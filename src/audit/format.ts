@@ -10,8 +10,9 @@
  *   CRLF, formula-injection apostrophe), plain decimals. See AUDIT_CSV_COLUMNS.
  * - json: one document with the same content, amounts as strings.
  */
-import { formatAmount, percent } from '../money/amount.js';
-import { source, type Row } from '../model.js';
+import { formatAmount, minorDigits, percent } from '../money/amount.js';
+import { source, type Conversion, type Row } from '../model.js';
+import { rateCitation } from '../load/convert.js';
 import { isDisputed, type RevenueLine, type SummaryLine } from '../report/reports.js';
 import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../cli/text.js';
@@ -49,9 +50,17 @@ export function routeText(s: AuditStake): string {
     : `indirect: paid back by ${s.payer}, not by the investee`;
 }
 
-/** `file:line ID amount` for the rows of one investment tranche, payer's row first. */
+/**
+ * SPEC §8: how a converted row's amount was made, for the table:
+ * `converted from 463,000,000.00 EUR × 1.0790 (EUR→USD of 2026-02-01, _rates.csv:3)`.
+ */
+export function convertedFrom(c: Conversion): string {
+  return `converted from ${withThousands(formatAmount(c.amount, minorDigits(c.currency)))} ${c.currency} ${c.inverse ? '÷' : '×'} ${c.rate.rate} (${clean(rateCitation(c))})`;
+}
+
+/** `file:line ID amount` for the rows of one investment tranche, payer's row first (a converted row says from what). */
 function trancheText(rows: readonly Row[], money: (m: bigint) => string): string {
-  return rows.map((r) => `${clean(source(r))} ${clean(r.id)} ${money(r.amount)}`).join(' → ');
+  return rows.map((r) => `${clean(source(r))} ${clean(r.id)} ${money(r.amount)}${r.conversion === undefined ? '' : ` (${convertedFrom(r.conversion)})`}`).join(' → ');
 }
 
 /** The indented lines under a receipt: each returning stake and the tranches it traces to. */
@@ -146,6 +155,8 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
     out.push(style.bold(listing[0] as string), listing[1] as string);
     report.lines.forEach(({ line, stakes, related }, i) => {
       out.push(listing[i + 2] as string);
+      const c = line.row.conversion;
+      if (c !== undefined) out.push(style.dim(`${indent}${convertedFrom(c)} = ${money(line.row.amount)} ${report.currency}`));
       if (isDisputed(line)) out.push(style.warn(`${indent}${disputedNote(line)}`));
       if (related !== '') out.push(style.dim(`${indent}related party: ${related}`));
       out.push(...stakeLines(stakes, money, style, indent));
@@ -207,11 +218,49 @@ export const AUDIT_CSV_COLUMNS: readonly (readonly [string, 'text' | 'number'])[
   ['investment_source', 'text'],
 ];
 
+/**
+ * SPEC §8: added after the others when a listed row was converted: on a
+ * `revenue` line the revenue row's amount as written, its currency and the
+ * rate used; on an `investment` line the investment row's.
+ */
+export const AUDIT_CSV_CONVERSION_COLUMNS: readonly (readonly [string, 'text' | 'number'])[] = [
+  ['original_amount', 'number'],
+  ['original_currency', 'text'],
+  ['rate', 'number'],
+  ['rate_from', 'text'],
+  ['rate_to', 'text'],
+  ['rate_date', 'text'],
+  ['rate_direction', 'text'],
+  ['rate_source', 'text'],
+];
+
+/** The CSV columns of a conversion (empty object for a row in the reporting currency). */
+function conversionColumns(r: Row): Record<string, string> {
+  const c = r.conversion;
+  if (c === undefined) return {};
+  return {
+    original_amount: formatAmount(c.amount, minorDigits(c.currency)),
+    original_currency: c.currency,
+    rate: c.rate.rate,
+    rate_from: c.rate.from,
+    rate_to: c.rate.to,
+    rate_date: c.rate.date,
+    rate_direction: c.inverse ? 'inverse' : 'direct',
+    rate_source: `${c.ratesFile}:${c.rate.line}`,
+  };
+}
+
+/** Does the listing show a converted row (then the CSV has the conversion columns)? */
+function showsConversion(report: AuditReport): boolean {
+  return report.lines.some(({ line, stakes }) => line.row.conversion !== undefined || stakes.some((s) => s.tranches.some((tr) => tr.rows.some((r) => r.conversion !== undefined))));
+}
+
 export function auditCsvTable(report: AuditReport): Table {
   const money = (m: bigint): string => formatAmount(m, report.minorDigits);
-  const t = table(AUDIT_CSV_COLUMNS);
-  const width = AUDIT_CSV_COLUMNS.length;
-  const col = new Map(AUDIT_CSV_COLUMNS.map(([name], i) => [name, i]));
+  const columns = showsConversion(report) ? [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_CONVERSION_COLUMNS] : AUDIT_CSV_COLUMNS;
+  const t = table(columns);
+  const width = columns.length;
+  const col = new Map(columns.map(([name], i) => [name, i]));
   const put = (values: Record<string, string>): void => {
     const row = new Array<string>(width).fill('');
     for (const [name, value] of Object.entries(values)) row[col.get(name) as number] = value;
@@ -233,6 +282,7 @@ export function auditCsvTable(report: AuditReport): Table {
       related: related === '' ? 'no' : 'yes',
       related_because: related,
       memo: r.memo,
+      ...conversionColumns(r),
     });
     for (const s of stakes) {
       const stake = { stake: s.stake.key, investor: s.stake.investor, investee: s.stake.investee, deal: s.stake.deal, route: s.route };
@@ -250,6 +300,7 @@ export function auditCsvTable(report: AuditReport): Table {
             investment_kind: ir.kind,
             investment_amount: money(ir.amount),
             investment_source: source(ir),
+            ...conversionColumns(ir),
           });
         }
       }
@@ -276,7 +327,7 @@ export function auditCsv(report: AuditReport, options: { bom: boolean }): string
 }
 
 /** A ledger row as JSON (amounts as strings). */
-export function rowJson(r: Row, money: (m: bigint) => string): Record<string, string> {
+export function rowJson(r: Row, money: (m: bigint) => string): Record<string, unknown> {
   return {
     company: r.company,
     id: r.id,
@@ -290,6 +341,21 @@ export function rowJson(r: Row, money: (m: bigint) => string): Record<string, st
     deal: r.deal,
     memo: r.memo,
     source: source(r),
+    ...(r.conversion === undefined ? {} : { conversion: conversionJson(r.conversion) }),
+  };
+}
+
+/** SPEC §8: a converted row's amount as written, its currency and the rate used. */
+export function conversionJson(c: Conversion): Record<string, string> {
+  return {
+    amount: formatAmount(c.amount, minorDigits(c.currency)),
+    currency: c.currency,
+    rate: c.rate.rate,
+    from: c.rate.from,
+    to: c.rate.to,
+    rate_date: c.rate.date,
+    direction: c.inverse ? 'inverse' : 'direct',
+    source: `${c.ratesFile}:${c.rate.line}`,
   };
 }
 
@@ -345,6 +411,7 @@ export function auditJsonValue(report: AuditReport): Record<string, unknown> {
         related_because: related,
         source: source(r),
         memo: r.memo,
+        ...(r.conversion === undefined ? {} : { conversion: conversionJson(r.conversion) }),
         stakes: stakes.map((s) => stakeJson(s, money)),
       };
     }),

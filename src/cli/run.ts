@@ -10,7 +10,7 @@ import { largestCounterparties } from '../report/exposure.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
-import { jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from './text.js';
 
@@ -18,6 +18,8 @@ export interface RunArgs {
   ledgers: string;
   jobs: string;
   ownership?: string;
+  currency?: string;
+  rates?: string;
   out: string;
   period: string[];
   method: string;
@@ -52,7 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           if (done === 0) progress.stage(loading, total, 'files');
           else progress.update(done, rows);
         },
-        { jobs, ownership: ownershipOf(args.ownership), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+        { jobs, ownership: ownershipOf(args.ownership), ...currencyOf(args), onThreads: (threads) => (loading = `loading in ${threads} threads`) },
       );
       progress.stage('matching', ledgers.rows.length, 'rows');
       const matched = matchTransfers(ledgers, (done) => progress.update(done));

@@ -12,6 +12,7 @@ import { RowTable } from './row-table.js';
 import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
+import { CurrencyStage, type CurrencyOptions } from './fx.js';
 import { checkHeader } from './header.js';
 import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
@@ -68,8 +69,7 @@ export class LedgerLoader {
   /** The current file's index in the table. */
   private fileIndex = -1;
   private readonly files: LedgerFile[] = [];
-  private currency = '';
-  private currencyWhere = '';
+  private readonly fx: CurrencyStage;
   private company = '';
   /** The current company's ids and refs (refs by direction, then counterparty), each with where it was first seen. */
   private ids = new Map<string, number>();
@@ -98,10 +98,16 @@ export class LedgerLoader {
    * `companies`: every company of the run, when this loader reads only some of
    * its files (a reading thread); by default the companies of `names`.
    */
-  constructor(names: readonly string[], displayDir: string, companies?: readonly string[]) {
+  constructor(names: readonly string[], displayDir: string, companies?: readonly string[], currency: CurrencyOptions = {}) {
     this.displayDir = displayDir;
     // A reading thread (given the run's companies) sends columns on: it needs no row objects.
     this.table = new RowTable(companies === undefined);
+    this.fx = new CurrencyStage(currency);
+    if (this.fx.issues !== undefined) this.lists.push(this.fx.issues);
+    if (this.fx.ratesFile !== undefined) {
+      this.table.rates = this.fx.ratesFile.rows;
+      this.table.ratesFile = this.fx.ratesFile.name;
+    }
     // The reference files are read on their own (SPEC §1: they are not ledgers).
     const sorted = names.filter((name) => isLedgerName(name) && !REFERENCE_FILES.includes(name)).sort(byCodeUnits);
     if (sorted.length === 0) {
@@ -328,19 +334,9 @@ export class LedgerLoader {
     }
 
     const currency = get('currency');
-    if (currency !== this.currency && CURRENCY.test(currency)) {
-      if (this.currency === '') {
-        this.currency = currency;
-        this.currencyWhere = `${file}:${line}`;
-      } else if (currency !== this.currency) {
-        issues.push({
-          file,
-          line,
-          column: 'currency',
-          message: `currency ${show(currency)} differs from the run's currency ${this.currency}, first used at ${this.currencyWhere} (expected one currency per run: convert the ledgers to ${this.currency} first)`,
-        });
-      }
-    }
+    if (this.fx.reporting === '' && CURRENCY.test(currency)) this.fx.see(currency, `${file}:${line}`);
+    // SPEC §8: a row in another currency is converted when it is read.
+    const converted = row === undefined ? 'same' : this.fx.convert(row, file, issues);
 
     const ref = get('ref');
     const counterparty = get('counterparty');
@@ -362,7 +358,10 @@ export class LedgerLoader {
     }
 
     if (issues.length === 0) {
-      if (row !== undefined) this.table.push(this.fileIndex, row);
+      if (converted !== 'same' && converted !== undefined) {
+        this.table.push(this.fileIndex, converted.values);
+        this.table.setConversion(this.table.length - 1, converted.original, converted.rateIndex, converted.inverse);
+      } else if (row !== undefined) this.table.push(this.fileIndex, row);
       return;
     }
     issues.sort(byColumn);
@@ -383,20 +382,30 @@ export class LedgerLoader {
     if (this.next !== this.toRead.length) throw new Error(`LedgerLoader.finish: ${this.toRead.length - this.next} files were not added`);
     const total = this.issueCount;
     if (total > 0) throw inputError(this.lists.flatMap((list) => list.issues), total);
+    const currency = this.fx.reporting;
+    const fx = this.fx.info();
     return {
       companies: this.companies,
       files: this.files,
       rows: this.table.rows,
-      currency: this.currency,
-      minorDigits: this.currency === '' ? 2 : minorDigits(this.currency),
+      currency,
+      minorDigits: currency === '' ? 2 : minorDigits(currency),
+      ...(fx === undefined ? {} : { fx }),
     };
+  }
+
+  /** What the rates file converted (undefined without one): for a read in threads, which converts nothing. */
+  get currencyInfo(): ReturnType<CurrencyStage['info']> {
+    return this.fx.info();
   }
 }
 
-export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string): Ledgers {
+export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string, currency: CurrencyOptions = {}): Ledgers {
   const loader = new LedgerLoader(
     inputs.map((input) => input.name),
     displayDir,
+    undefined,
+    currency,
   );
   const byName = new Map(inputs.map((input) => [input.name, input.bytes]));
   const ownershipBytes = byName.get(OWNERSHIP_FILE);

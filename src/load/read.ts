@@ -5,13 +5,15 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RoundtripError, usageError } from '../errors.js';
 import type { LedgerFile, Ledgers } from '../model.js';
 import { minorDigits } from '../money/amount.js';
+import type { CurrencyOptions } from './fx.js';
 import { byCodeUnits, companyOf, isLedgerName, LedgerLoader } from './load.js';
+import { RATES_FILE, readRates } from './rates.js';
 import { PackReader, type PackedRows } from './packed.js';
 import { readOwnership } from './read-ownership.js';
 import { RowTable } from './row-table.js';
@@ -105,6 +107,10 @@ export interface ReadOptions {
   readonly jobs?: Jobs;
   /** `--ownership FILE`: read instead of the folder's `_ownership.csv` (SPEC §9). */
   readonly ownership?: string;
+  /** `--currency`: the reporting currency (SPEC §1). */
+  readonly currency?: string | undefined;
+  /** `--rates FILE`: replaces the folder's `_rates.csv` (SPEC §8). */
+  readonly rates?: string | undefined;
   /** Told how many threads read the files, when more than one does (progress display). */
   readonly onThreads?: (threads: number) => void;
 }
@@ -114,21 +120,39 @@ export const AUTO_BYTES = 16 * 1024 * 1024;
 const AUTO_MAX_JOBS = 2;
 const WORKER = new URL('./worker.js', import.meta.url);
 
+/** The rates file of a run (SPEC §8): `--rates FILE`, else `_rates.csv` in the folder when there is one. */
+async function currencyOptions(dir: string, names: readonly string[], options: ReadOptions): Promise<CurrencyOptions> {
+  const inFolder = `${dir.replace(/\/+$/, '')}/${RATES_FILE}`;
+  const path = options.rates ?? (names.includes(RATES_FILE) ? inFolder : undefined);
+  if (path === undefined) return { currency: options.currency, ratesPath: inFolder };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(options.rates ?? join(dir, RATES_FILE));
+  } catch (error) {
+    const what = options.rates === undefined ? `rates file ${JSON.stringify(path)}` : `--rates ${JSON.stringify(path)}`;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError(`${what} does not exist (expected a rates file: date,from,to,rate)`);
+    throw usageError(`${what} cannot be read: ${reasonOf(error)} (expected a readable rates file: date,from,to,rate)`);
+  }
+  return { currency: options.currency, ratesPath: path, rates: readRates(bytes, path, basename(path)) };
+}
+
 export async function readLedgers(dir: string, onProgress?: LoadProgress, options: ReadOptions = {}): Promise<Ledgers> {
   const names = await ledgerNames(dir);
-  const loader = new LedgerLoader(names, dir);
+  const loader = new LedgerLoader(names, dir, undefined, await currencyOptions(dir, names, options));
   // Its errors are reported with the ledgers' (the loader holds them): read it first.
   const ownership = await readOwnership(dir, names, loader, options.ownership);
   const ledgers = await readLedgerFiles(dir, loader, onProgress, options);
   return ownership === undefined ? ledgers : { ...ledgers, ownership };
 }
 
+
 async function readLedgerFiles(dir: string, loader: LedgerLoader, onProgress: LoadProgress | undefined, options: ReadOptions): Promise<Ledgers> {
   if (loader.issueCount === 0 && loader.toRead.length > 1) {
     const groups = await threadGroups(dir, loader, options.jobs ?? 'auto');
     if (groups.length > 1) {
       options.onThreads?.(groups.length);
-      const ledgers = await readInThreads(dir, loader, groups, onProgress);
+      const ledgers = await readInThreads(dir, loader, groups, onProgress, options.currency);
       if (ledgers !== undefined) return ledgers;
       // Some file holds an input error: read the set again here, so the messages come out exactly as a single thread gives them.
     }
@@ -199,7 +223,7 @@ function readInThread(task: WorkerTask, onProgress: (files: number, rows: number
 }
 
 /** Reads the groups in threads and merges their rows in file order; undefined if a file holds an input error. */
-async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly string[][], onProgress?: LoadProgress): Promise<Ledgers | undefined> {
+async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly string[][], onProgress?: LoadProgress, reporting?: string): Promise<Ledgers | undefined> {
   const total = loader.toRead.length;
   const files = new Array<number>(groups.length).fill(0);
   const rows = new Array<number>(groups.length).fill(0);
@@ -219,7 +243,8 @@ async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly
     for (const t of threads) t.stop();
   }
   const currencies = new Set(parts.map((p) => p?.currency ?? '').filter((c) => c !== ''));
-  // An input error, or two currencies (an error the main thread words with the run's first currency).
+  // An input error, or rows to convert (SPEC §8: the main thread converts them as it reads).
+  if (reporting !== undefined) currencies.add(reporting);
   if (parts.some((p) => p === undefined) || currencies.size > 1) return undefined;
 
   const table = new RowTable(true, (parts as Part[]).reduce((n, p) => n + p.rows.count, 0));
@@ -237,5 +262,6 @@ async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly
     readers.get(name)?.append(name, table.addFile(name, file.company));
   }
   const currency = [...currencies][0] ?? '';
-  return { companies: loader.companyIds, files: ledgerFiles, rows: table.rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency) };
+  const fx = loader.currencyInfo;
+  return { companies: loader.companyIds, files: ledgerFiles, rows: table.rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency), ...(fx === undefined ? {} : { fx }) };
 }
