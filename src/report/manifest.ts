@@ -40,7 +40,7 @@ export function manifest(input: ManifestInput): string {
     bom: input.bom,
     period: report.period,
     currency: ledgers.currency,
-    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, sha256: f.sha256, rows: f.rows })),
+    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, ...(f.kind === undefined ? {} : { kind: f.kind }), ...(f.rules === undefined ? {} : { rules: f.rules }), sha256: f.sha256, rows: f.rows })),
     totals: {
       companies: ledgers.companies.length,
       ledger_rows: ledgers.rows.length,
