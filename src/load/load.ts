@@ -25,7 +25,7 @@ export interface LedgerInput {
   readonly bytes: Uint8Array;
 }
 
-const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Is this directory entry a ledger candidate (SPEC §1: `.csv` in any case, not hidden)? */
 export function isLedgerName(name: string): boolean {
