@@ -64,7 +64,7 @@ export function readAmount(text: string, mark: DecimalMark): ExportAmount {
 function problemOf(body: string, mark: DecimalMark): string {
   const other = mark === ',' ? '.' : ',';
   if (body === '') return 'no digits';
-  if (/^[-+(]/.test(body) || /[-+)]$/.test(body) || /[()]/.test(body)) return 'a sign or parenthesis out of place (expected one leading - or +, or the whole amount in parentheses)';
+  if (/^[-+(]/.test(body) || /[-+)]$/.test(body) || /[()]/.test(body)) return 'a sign or parenthesis out of place';
   if (/^[0-9.,]+[eE][-+]?[0-9]+$/.test(body)) return 'an exponent';
   if (/[^0-9., \u00a0]/.test(body)) return 'a currency symbol, a letter or another character that is not a digit';
   if (!/[0-9]/.test(body)) return 'no digits';
@@ -72,5 +72,5 @@ function problemOf(body: string, mark: DecimalMark): string {
   if (swapped.test(body)) return `a decimal ${other} where the rules' decimal mark is ${mark}`;
   if (body.startsWith(mark) || body.endsWith(mark)) return `no digit on each side of the decimal mark ${mark}`;
   if (body.split(mark).length > 2) return `more than one decimal mark ${mark}`;
-  return 'digits not grouped by threes (a group separator out of place, or two kinds of separator)';
+  return 'digits not grouped by threes with one kind of separator';
 }

@@ -15,6 +15,7 @@ import type { IssueList } from '../issues.js';
 import { byColumn, checkRow, CURRENCY, show, type RowContext } from '../row.js';
 import type { RowValues } from '../row-table.js';
 import { amountExample, readAmount } from './amount.js';
+import { decodeWindows1252 } from './cp1252.js';
 import { dateExample, readDate } from './date.js';
 import { invalidUtf8, type Rules, type TemplatePart } from './parse.js';
 
@@ -36,11 +37,10 @@ export const IN_ORDER: ColumnIndex = Object.fromEntries(COLUMNS.map((c, i) => [c
 const AT = IN_ORDER;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const cp1252 = new TextDecoder('windows-1252');
 
 /** The export's text in the rules' encoding, or the issues that stop it being read. */
 function decode(bytes: Uint8Array, file: string, rules: Rules): string | InputIssue[] {
-  if (rules.encoding === 'windows-1252') return cp1252.decode(bytes);
+  if (rules.encoding === 'windows-1252') return decodeWindows1252(bytes);
   try {
     return utf8.decode(bytes);
   } catch {
