@@ -176,7 +176,7 @@ export function applyRules(fields: readonly string[], line: number, name: string
     if (digits === undefined) return fraction === '' ? whole : `${whole}.${fraction}`;
     if (!/^0*$/.test(fraction.slice(digits))) {
       const allowed = digits === 0 ? 'no decimals' : `at most ${digits} ${digits === 1 ? 'decimal' : 'decimals'}`;
-      fail('amount', `${label} ${show(raw)} has ${fraction.length} decimals, more than ${currency} allows (expected ${allowed})`);
+      fail('amount', `${label} ${show(raw)} has ${fraction.length} ${fraction.length === 1 ? 'decimal' : 'decimals'}, more than ${currency} allows (expected ${allowed})`);
       return undefined;
     }
     return digits === 0 ? whole : `${whole}.${fraction.slice(0, digits).padEnd(digits, '0')}`;
