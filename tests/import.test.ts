@@ -114,6 +114,22 @@ function table(text: string): string[][] {
   return parse(text, { bom: true }) as string[][];
 }
 
+describe('the README', () => {
+  it('shows the errors the tool prints for the example with a bad date, money in both columns and category Cloud', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const shown = /Fix what the rules cannot read[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1]?.replace(/^ {3}/gm, '');
+    const dir = join(scratch, 'readme', 'ledgers');
+    mkdirSync(dir, { recursive: true });
+    const exported = readFileSync(join(example, 'ledgers', 'amazon.2026-01.csv'), 'utf8');
+    writeFileSync(join(dir, 'amazon.2026-01.csv'), exported.replace('15.01.2026;1002', '15.13.2026;1002').replace('4.000.000.000,00;;USD', '4.000.000.000,00;1,00;USD'));
+    writeFileSync(join(dir, 'amazon.rules'), readFileSync(join(example, 'ledgers', 'amazon.rules'), 'utf8').replace('  category cloud', '  category Cloud'));
+    copyFileSync(join(example, 'ledgers', 'openai.csv'), join(dir, 'openai.csv'));
+    const result = await runIn(join(scratch, 'readme'), ['run', '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(shown);
+  });
+});
+
 describe('roundtrip run on a folder with a rules file', () => {
   const throughRules = join(example, 'ledgers');
   const imported = join(scratch, 'imported');

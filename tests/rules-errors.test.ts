@@ -29,7 +29,7 @@ describe('errors in the rules file name its line', () => {
     ]);
   });
 
-  it.each(['include other.rules', 'newest-first', 'balance %6', 'account1 assets:bank', 'amount1 %5', 'timezone +0100', 'description %text', 'if,%text,kind', 'intra-day-reversed', 'date2 %1'])(
+  it.each(['include other.rules', 'newest-first', 'balance %6', 'account1 assets:bank', 'amount1 %5', 'timezone +0100', 'description %text', 'if,%text,kind', 'intra-day-reversed', 'date2 %1', 'end'])(
     'an hledger rule roundtrip does not read: %s',
     (line) => {
       const word = line.split(' ')[0] as string;

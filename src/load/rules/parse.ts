@@ -80,6 +80,7 @@ const DIRECTIVES: readonly string[] = [...ONCE, 'if', ...COLUMNS];
 /** hledger rules roundtrip does not read (SPEC §10 is a subset); named so the message can say so. */
 const HLEDGER_ONLY = new Set([
   'include',
+  'end',
   'newest-first',
   'intra-day-reversed',
   'balance-type',
