@@ -5,7 +5,7 @@
  * Through `roundtrip run`: every error of the set is listed (up to 50),
  * nothing is written, exit 2, as for ledgers.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -268,6 +268,17 @@ describe('roundtrip run on a folder with rules files', () => {
         'ledgers/bigco.v2.rules: rules file name is not COMPANY.rules (expected a company id, lowercase letters, digits, "-" and "_", then .rules, e.g. amazon.rules: one rules file per company)',
         'roundtrip: 3 input errors; nothing was written.',
       ),
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('a rules file that cannot be read (a broken link): that error only, its exports are not read as ledgers', async () => {
+    const dir = join(root, `case-${++n}`);
+    mkdirSync(join(dir, 'ledgers'), { recursive: true });
+    symlinkSync('nowhere.rules', join(dir, 'ledgers', 'acme.rules'));
+    const result = await runOnLedgers(dir, { 'acme.csv': ROW, 'openai.csv': LEDGER.replace('acme', 'bigco') });
+    expect(result.stderr).toBe(
+      lines('ledgers/acme.rules: cannot be read: it is a broken link or was removed while reading (expected a readable rules file)', 'roundtrip: 1 input error; nothing was written.'),
     );
     expect(result.code).toBe(2);
   });

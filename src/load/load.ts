@@ -145,14 +145,7 @@ export class LedgerLoader {
     if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.add: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
     this.next++;
     const company = companyOf(name);
-    if (company !== this.company) {
-      this.company = company;
-      this.ids = new Map();
-      this.refsIn = new Map();
-      this.refsOut = new Map();
-      this.companyFiles = [];
-      this.rules = undefined;
-    }
+    this.enter(company);
     const file = this.display(name);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (isRulesName(name)) return this.addRules(name, file, company, sha256, bytes);
@@ -169,6 +162,17 @@ export class LedgerLoader {
     this.fileIndex = this.table.addFile(name, company);
     const rows = this.readText(decoded.text, name, file, company, list);
     this.files.push({ name, path: file, company, sha256, rows });
+  }
+
+  /** Starts a company's files: ids, refs and rules are per company. */
+  private enter(company: string): void {
+    if (company === this.company) return;
+    this.company = company;
+    this.ids = new Map();
+    this.refsIn = new Map();
+    this.refsOut = new Map();
+    this.companyFiles = [];
+    this.rules = undefined;
   }
 
   /** A rules file (SPEC §10): parsed before its company's exports; its errors name its lines. */
@@ -196,8 +200,8 @@ export class LedgerLoader {
       rows = readExport(bytes, name, file, rules, list, (record) => this.checkRecord(record.values, record.line, context, list, { record, rules }));
     }
     this.files.push({ name, path: file, company, kind: 'export', rules: rulesName, sha256, rows });
-    const rulesFile = this.files[entry] as LedgerFile;
-    this.files[entry] = { ...rulesFile, rows: rulesFile.rows + rows };
+    const rulesFile = this.files[entry];
+    if (rulesFile !== undefined) this.files[entry] = { ...rulesFile, rows: rulesFile.rows + rows };
   }
 
   /** Records that the next file of `toRead` could not be read (an input error naming `reason`). */
@@ -206,8 +210,14 @@ export class LedgerLoader {
     this.next++;
     const file = this.display(name);
     const list = new IssueList();
-    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ledger file)` });
+    const rules = isRulesName(name);
+    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ${rules ? 'rules' : 'ledger'} file)` });
     this.lists.push(list);
+    if (rules) {
+      // Its exports are not read as ledgers: each would only fail.
+      this.enter(companyOf(name));
+      this.rules = { rules: null, name, entry: -1 };
+    }
   }
 
   /** Validates one decoded file; returns its number of rows. */
