@@ -124,6 +124,12 @@ describe('errors in the rules file name its line', () => {
     ]);
   });
 
+  it('an indented && line', () => {
+    expect(rulesErrors('if %text x', '  && %partner y', '  kind revenue')).toEqual([
+      'in/acme.rules:5: && is indented (expected "&& %NAME REGEX" at the start of the line, right after the if line; indent only the body)',
+    ]);
+  });
+
   it('the amount given two ways, or half of amount-in/amount-out', () => {
     const base = ['counterparty x', 'kind other', 'date %1'];
     expect(errorsOf(lines('fields posted, amount-in, amount-out, currency', ...base, 'amount 5', 'if %1 x', '  direction out'), ROW)).toEqual([

@@ -207,6 +207,10 @@ export function parseRules(text: string, file: string): RulesParse {
         fail(line, `indented line ${show(content)} is outside an if block (expected directives at the start of the line; indent only the body of an if block)`);
         continue;
       }
+      if (word === '&&') {
+        fail(line, `&& is indented (expected "&& %NAME REGEX" at the start of the line, right after the if line; indent only the body)`);
+        continue;
+      }
       block.bodyStarted = true;
       if (word === 'skip') {
         if (rest !== '') fail(line, `skip in an if block takes no number, got ${show(rest)} (expected skip alone: the record is left out)`);
