@@ -106,6 +106,12 @@ describe('errors in the rules file name its line', () => {
     ]);
   });
 
+  it('a fields line with no name', () => {
+    expect(errorsOf(lines('fields', 'kind other'), ROW)[0]).toBe(
+      "in/acme.rules:1: fields names no column (expected the export's columns in order, separated by commas, e.g. fields date, id, partner, amount, currency)",
+    );
+  });
+
   it('no fields line', () => {
     expect(errorsOf(lines('kind other'), ROW)).toEqual([
       "in/acme.rules: has no fields line (expected one naming the export's columns in order, e.g. fields date, id, partner, amount, currency)",

@@ -190,6 +190,8 @@ export function parseRules(text: string, file: string): RulesParse {
   let dateFormat: DateFormat | undefined;
   let fields: Field[] | undefined;
   let fieldsLine = 0;
+  /** A fields line with an error: what the rules set is not checked as a whole (the fix may change it). */
+  let fieldsOk = true;
   const raw: ({ assign: RawAssign } | { block: RawBlock })[] = [];
   let block: RawBlock | undefined;
 
@@ -275,7 +277,9 @@ export function parseRules(text: string, file: string): RulesParse {
       case 'fields': {
         if (!once('fields', line)) break;
         fieldsLine = line;
+        const before = issues.length;
         fields = parseFields(rest, line, fail);
+        fieldsOk = issues.length === before;
         break;
       }
       default:
@@ -344,7 +348,9 @@ export function parseRules(text: string, file: string): RulesParse {
   const amountOut = names.indexOf('amount-out');
   const amountLine = setBy('amount');
   const directionLine = setBy('direction');
-  if ((amountIn >= 0) !== (amountOut >= 0)) {
+  if (!fieldsOk) {
+    // reported on the fields line
+  } else if ((amountIn >= 0) !== (amountOut >= 0)) {
     fail(fieldsLine, `fields names ${amountIn >= 0 ? 'amount-in but not amount-out' : 'amount-out but not amount-in'} (expected both, money in and money out in two columns, or an amount column)`);
   } else if (amountIn >= 0) {
     if (amountLine !== undefined) fail(amountLine, `amount is set, but fields names amount-in and amount-out (line ${fieldsLine}), which give the amount (expected one or the other)`);
@@ -353,7 +359,7 @@ export function parseRules(text: string, file: string): RulesParse {
     fail(0, 'sets no amount (expected amount, or amount-in and amount-out, in fields, or an amount line such as amount %3)');
   }
   for (const column of NEEDED) {
-    if (setBy(column) === undefined) fail(0, `sets no ${column} (expected a ${column} field in fields, or a line such as ${column} ${column === 'kind' ? 'other' : column === 'currency' ? 'USD' : `%${column === 'date' ? 'posted' : 'partner'}`})`);
+    if (fieldsOk && setBy(column) === undefined) fail(0, `sets no ${column} (expected a ${column} field in fields, or a line such as ${column} ${column === 'kind' ? 'other' : column === 'currency' ? 'USD' : `%${column === 'date' ? 'posted' : 'partner'}`})`);
   }
 
   if (issues.length > 0) return { ok: false, issues: sortByLine(issues) };
@@ -406,6 +412,10 @@ function rawCondition(rest: string, line: number, what: 'if' | '&&', fail: (line
 
 function parseFields(rest: string, line: number, fail: (line: number, message: string) => void): Field[] {
   const fields: Field[] = [];
+  if (rest === '') {
+    fail(line, 'fields names no column (expected the export\'s columns in order, separated by commas, e.g. fields date, id, partner, amount, currency)');
+    return fields;
+  }
   const seenNames = new Set<string>();
   for (const part of rest.split(',')) {
     const name = part.trim();
