@@ -73,9 +73,10 @@ interface AuditJson {
 const runs = readdirSync(examples, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) =>
-    readdirSync(join(examples, d.name, 'expected')).flatMap((variant) =>
-      readdirSync(join(examples, d.name, 'expected', variant)).map((period) => ({ example: d.name, variant, period })),
-    ),
+    // The `import` example's expected folder holds a ledger, not report folders.
+    readdirSync(join(examples, d.name, 'expected'), { withFileTypes: true })
+      .filter((variant) => variant.isDirectory())
+      .flatMap((variant) => readdirSync(join(examples, d.name, 'expected', variant.name)).map((period) => ({ example: d.name, variant: variant.name, period }))),
   );
 
 function companiesOf(example: string): string[] {
