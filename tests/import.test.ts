@@ -114,6 +114,32 @@ function table(text: string): string[][] {
   return parse(text, { bom: true }) as string[][];
 }
 
+describe('import and run check an export alike', () => {
+  it('report the same errors, word for word, for the same exports (ids and refs across files, §1 rules, rules values)', async () => {
+    const dir = join(scratch, 'alike');
+    mkdirSync(join(dir, 'ledgers'), { recursive: true });
+    const rules = ['skip 1', 'fields date, id, partner, ref, text, amount, currency', 'counterparty %partner', 'kind other', 'if %text ^AWS', '  kind revnue', ''].join('\n');
+    writeFileSync(join(dir, 'ledgers', 'acme.rules'), rules);
+    writeFileSync(join(dir, 'ledgers', 'acme.a.csv'), 'Date,Id,Partner,Ref,Text,Amount,Currency\n2026-01-15,r1,bigco,R-1,x,5,USD\n2026-01-16,r2,bigco,,AWS,5,USD\n');
+    writeFileSync(join(dir, 'ledgers', 'acme.b.csv'), 'Date,Id,Partner,Ref,Text,Amount,Currency\n2026-01-17,r1,bigco,R-1,x,5,USD\n2026-02-30,r4,acme,,x,5 USD,USD\n');
+    const run = await runIn(dir, ['run', '--quiet']);
+    const imported = await runIn(dir, ['import', 'ledgers/acme.a.csv', 'ledgers/acme.b.csv', '--rules', 'ledgers/acme.rules']);
+    expect(run.code).toBe(2);
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toBe(run.stderr);
+    expect(run.stderr.split('\n')).toEqual([
+      'ledgers/acme.a.csv:3: kind "revnue" is not a kind (did you mean revenue? expected investment, revenue, purchase or other, exact and lowercase); set by ledgers/acme.rules:6',
+      'ledgers/acme.b.csv:2: id "r1" is already used at ledgers/acme.a.csv:2 (expected ids unique within company acme, across its files)',
+      'ledgers/acme.b.csv:2: ref "R-1" is already used at ledgers/acme.a.csv:2 with the same counterparty "bigco" and direction in (expected a ref unique per counterparty and direction: a ref names one transfer)',
+      'ledgers/acme.b.csv:3: date "2026-02-30" is not a real calendar date (February 2026 has 28 days)',
+      'ledgers/acme.b.csv:3: counterparty "acme" is the company itself (expected the other party: a company id of this ledger set or an external name); set by ledgers/acme.rules:3',
+      'ledgers/acme.b.csv:3: amount "5 USD" is not an amount (a currency symbol, a letter or another character that is not a digit; expected an amount such as 1234.50, -1,234,567.89 or (1 234.50))',
+      'roundtrip: 6 input errors; nothing was written.',
+      '',
+    ]);
+  });
+});
+
 describe('the README', () => {
   it('shows the errors the tool prints for the example with a bad date, money in both columns and category Cloud', async () => {
     const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
