@@ -29,13 +29,23 @@ describe('errors in the rules file name its line', () => {
     ]);
   });
 
-  it.each(['include other.rules', 'newest-first', 'balance %6', 'account1 assets:bank', 'amount1 %5', 'timezone +0100', 'description %text', 'if,%text,kind', 'intra-day-reversed', 'date2 %1', 'end'])(
+  it.each(['include other.rules', 'newest-first', 'balance %6', 'account1 assets:bank', 'amount1 %5', 'timezone +0100', 'if,%text,kind', 'intra-day-reversed', 'date2 %1', 'end'])(
     'an hledger rule roundtrip does not read: %s',
     (line) => {
       const word = line.split(' ')[0] as string;
       expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (${LIST}; see SPEC §10)`]);
     },
   );
+
+  it.each([
+    ['description %text', 'memo'],
+    ['comment %text', 'memo'],
+    ['payee %partner', 'counterparty'],
+    ['code %id', 'id'],
+  ])('an hledger field with a ledger column that does its job: %s', (line, column) => {
+    const word = line.split(' ')[0] as string;
+    expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (use ${column} for it; ${LIST}; see SPEC §10)`]);
+  });
 
   it('a bad regular expression', () => {
     expect(rulesErrors('if %text AWS(', '  kind revenue')).toEqual([

@@ -101,6 +101,8 @@ const HLEDGER_ONLY = new Set([
   'source',
   'archive',
 ]);
+/** The ledger column that does the job of an hledger field. */
+const HLEDGER_LIKE: Readonly<Record<string, Column>> = { description: 'memo', comment: 'memo', note: 'memo', payee: 'counterparty', code: 'id' };
 const HLEDGER_NUMBERED = /^(account|amount|amount-in|amount-out|balance|comment|currency)[0-9]+$/;
 
 const FIELD_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -285,7 +287,8 @@ export function parseRules(text: string, file: string): RulesParse {
       default:
         if (isColumn(word)) raw.push({ assign: { column: word, template: rest, line } });
         else if (HLEDGER_ONLY.has(word) || HLEDGER_NUMBERED.test(word) || word.startsWith('if,') || word.startsWith('if|')) {
-          fail(line, `${show(word)} is an hledger rule that roundtrip does not read (expected one of ${DIRECTIVES.join(', ')}; see SPEC §10)`);
+          const like = HLEDGER_LIKE[word];
+          fail(line, `${show(word)} is an hledger rule that roundtrip does not read (${like === undefined ? '' : `use ${like} for it; `}expected one of ${DIRECTIVES.join(', ')}; see SPEC §10)`);
         } else fail(line, `unknown directive ${show(word)} (expected one of ${DIRECTIVES.join(', ')}${hintFor(word)})`);
     }
   }
