@@ -45,6 +45,14 @@ describe('skip N', () => {
     expect(rowsOf(rules, { 'one.csv': text, 'two.csv': text.replace('r1', 'r2') })).toEqual([OUT, OUT.replace('r1', 'r2')]);
   });
 
+  it('ignores a stray quote in a record it leaves out (an ERP header such as Amount "EUR")', () => {
+    const rules = lines('skip 1', PLAIN);
+    expect(rowsOf(rules, lines('Date,Doc,Partner,Kind,Category,Amount "EUR",Currency', ROW))).toEqual([OUT]);
+    expect(errorsOf(lines('skip 1', PLAIN), lines('Date,"Doc,Partner,Kind,Category,Amount,Currency', ROW))).toEqual([
+      'in/export.csv:1: field 2 (id) "\\"Doc,Partner,Kind,Category,Amount,Currency" opens a quote that is never closed (expected a closing " before the end of the file; everything after it was read as this one value)',
+    ]);
+  });
+
   it('counts records, not lines: a header spanning two lines is one record, and lines are still physical lines', () => {
     const rules = lines('skip 1', 'fields date, , counterparty, kind, category, amount, currency');
     const text = lines('Date,"Doc', 'number",Partner,Kind,Category,Amount,Currency', '', ROW);
