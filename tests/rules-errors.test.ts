@@ -116,6 +116,12 @@ describe('errors in the rules file name its line', () => {
     ]);
   });
 
+  it("hledger's _ for a column to ignore", () => {
+    expect(errorsOf(lines('fields date, _, amount, currency', 'counterparty x', 'kind other'), ROW)).toEqual([
+      'in/acme.rules:1: fields name "_" is not a field name (expected an empty name for a column to ignore, e.g. fields date, , , amount, where hledger writes _)',
+    ]);
+  });
+
   it('a fields line with no name', () => {
     expect(errorsOf(lines('fields', 'kind other'), ROW)[0]).toBe(
       "in/acme.rules:1: fields names no column (expected the export's columns in order, separated by commas, e.g. fields date, id, partner, amount, currency)",

@@ -426,7 +426,9 @@ function parseFields(rest: string, line: number, fail: (line: number, message: s
       fields.push({ name: '' });
       continue;
     }
-    if (!FIELD_NAME.test(name)) {
+    if (/^_+$/.test(name)) {
+      fail(line, `fields name ${show(name)} is not a field name (expected an empty name for a column to ignore, e.g. fields date, , , amount, where hledger writes _)`);
+    } else if (!FIELD_NAME.test(name)) {
       fail(
         line,
         `fields name ${show(name)} is not a field name (expected a ledger column, amount-in, amount-out, or lowercase letters, digits, "-" and "_" starting with a letter; leave it empty to ignore the column)`,
