@@ -310,14 +310,4 @@ describe('roundtrip run on a folder with rules files', () => {
     );
     expect(result.code).toBe(2);
   });
-
-  it('one currency per run: an export in another currency than a ledger', async () => {
-    const result = await run({ 'acme.rules': lines(...GOOD), 'acme.csv': lines('2026-01-15,r1,bigco,AWS,5,EUR'), 'bigco.csv': LEDGER.replace(',acme,', ',openai,') });
-    expect(result.stderr).toBe(
-      lines(
-        'ledgers/bigco.csv:2: currency "USD" differs from the run\'s currency EUR, first used at ledgers/acme.csv:1 (expected one currency per run: convert the ledgers to EUR first)',
-        'roundtrip: 1 input error; nothing was written.',
-      ),
-    );
-  });
 });
