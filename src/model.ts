@@ -43,7 +43,12 @@ export interface LedgerFile {
   /** The path as the user would type it (ledgers dir joined with the name). */
   readonly path: string;
   readonly company: string;
+  /** SPEC §10: an export read through rules, or the rules file itself; absent for a §1 ledger. */
+  readonly kind?: 'export' | 'rules';
+  /** An export's rules file (its name). */
+  readonly rules?: string;
   readonly sha256: string;
+  /** Rows read from the file (a rules file: the rows read through it). */
   readonly rows: number;
 }
 

@@ -132,7 +132,7 @@ describe('usage errors exit 2', () => {
   it('asks for a command when none is given', async () => {
     const result = await runCli([]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Name a command: run, check, audit, compare or generate.');
+    expect(result.stderr).toContain('Name a command: run, check, audit, compare, generate or import.');
   });
 });
 

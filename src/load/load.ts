@@ -18,6 +18,9 @@ import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
 import { editDistance } from './suggest.js';
+import { checkExportRow, IN_ORDER, readExport, type ExportRecord } from './rules/apply.js';
+import { isRulesName, placeRules } from './rules/folder.js';
+import { decodeRules, parseRules, type Rules } from './rules/parse.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
@@ -25,7 +28,7 @@ export interface LedgerInput {
   readonly bytes: Uint8Array;
 }
 
-const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Is this directory entry a ledger candidate (SPEC §1: `.csv` in any case, not hidden)? */
 export function isLedgerName(name: string): boolean {
@@ -78,6 +81,8 @@ export class LedgerLoader {
   /** The current company's files read so far (the file part of a place seen). */
   private companyFiles: string[] = [];
   private next = 0;
+  /** The current company's rules file (SPEC §10): its parsed rules (null when they hold an error) and its entry in `files`. */
+  private rules: { readonly rules: Rules | null; readonly name: string; readonly entry: number } | undefined;
 
   /** Every company of the run, sorted. */
   get companyIds(): readonly string[] {
@@ -137,7 +142,18 @@ export class LedgerLoader {
       });
       this.lists.push(list);
     }
-    this.toRead = sorted.filter((name) => COMPANY_ID.test(companyOf(name)));
+    const placed = placeRules(
+      sorted.filter((name) => COMPANY_ID.test(companyOf(name))),
+      names,
+      companyOf,
+      (name) => this.display(name),
+    );
+    for (const issue of placed.issues) {
+      const list = new IssueList();
+      list.add(issue);
+      this.lists.push(list);
+    }
+    this.toRead = placed.toRead;
     this.companies = companies === undefined ? [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits) : [...companies];
     this.companySet = new Set(this.companies);
   }
@@ -157,16 +173,12 @@ export class LedgerLoader {
     if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.add: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
     this.next++;
     const company = companyOf(name);
-    if (company !== this.company) {
-      this.company = company;
-      this.ids = new Map();
-      this.refsIn = new Map();
-      this.refsOut = new Map();
-      this.companyFiles = [];
-    }
+    this.enter(company);
     const file = this.display(name);
-    this.companyFiles.push(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (isRulesName(name)) return this.addRules(name, file, company, sha256, bytes);
+    this.companyFiles.push(file);
+    if (this.rules !== undefined) return this.addExport(name, file, company, sha256, bytes);
     const decoded = decodeLedger(bytes, file);
     if (!decoded.ok) {
       this.lists.push(decoded.issues);
@@ -185,14 +197,60 @@ export class LedgerLoader {
     if (list.total > 0) this.lists.push(list);
   }
 
+  /** Starts a company's files: ids, refs and rules are per company. */
+  private enter(company: string): void {
+    if (company === this.company) return;
+    this.company = company;
+    this.ids = new Map();
+    this.refsIn = new Map();
+    this.refsOut = new Map();
+    this.companyFiles = [];
+    this.rules = undefined;
+  }
+
+  /** A rules file (SPEC §10): parsed before its company's exports; its errors name its lines. */
+  private addRules(name: string, file: string, company: string, sha256: string, bytes: Uint8Array): void {
+    const decoded = decodeRules(bytes, file);
+    const parsed = decoded.ok ? parseRules(decoded.text, file) : decoded;
+    if (!parsed.ok) {
+      const list = new IssueList();
+      list.addAll(parsed.issues);
+      this.lists.push(list);
+    }
+    this.rules = { rules: parsed.ok ? parsed.rules : null, name, entry: this.files.length };
+    this.files.push({ name, path: file, company, kind: 'rules', sha256, rows: 0 });
+  }
+
+  /** An export read through its company's rules: its records become §1 rows, checked as ledger rows are, citing the export's lines. */
+  private addExport(name: string, file: string, company: string, sha256: string, bytes: Uint8Array): void {
+    const { rules, name: rulesName, entry } = this.rules as NonNullable<typeof this.rules>;
+    let rows = 0;
+    if (rules !== null) {
+      const list = new IssueList();
+      this.lists.push(list);
+      this.fileIndex = this.table.addFile(name, company);
+      const context: RowContext = { file, fileName: name, company, companies: this.companySet, columns: IN_ORDER, reported: new Set() };
+      rows = readExport(bytes, name, file, rules, list, (record) => this.checkRecord(record.values, record.line, context, list, { record, rules }));
+    }
+    this.files.push({ name, path: file, company, kind: 'export', rules: rulesName, sha256, rows });
+    const rulesFile = this.files[entry];
+    if (rulesFile !== undefined) this.files[entry] = { ...rulesFile, rows: rulesFile.rows + rows };
+  }
+
   /** Records that the next file of `toRead` could not be read (an input error naming `reason`). */
   unreadable(name: string, reason: string): void {
     if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.unreadable: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
     this.next++;
     const file = this.display(name);
     const list = new IssueList();
-    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ledger file)` });
+    const rules = isRulesName(name);
+    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ${rules ? 'rules' : 'ledger'} file)` });
     this.lists.push(list);
+    if (rules) {
+      // Its exports are not read as ledgers: each would only fail.
+      this.enter(companyOf(name));
+      this.rules = { rules: null, name, entry: -1 };
+    }
   }
 
   /** Validates one decoded file; returns its number of rows. */
@@ -311,10 +369,10 @@ export class LedgerLoader {
   }
 
   /** One record's rules, then the rules across rows; the record's issues go in column order. */
-  private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
+  private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList, exported?: { record: ExportRecord; rules: Rules }): void {
     const { file, company, columns } = context;
     const issues: InputIssue[] = [];
-    const row = checkRow(fields, line, context, issues);
+    const row = exported === undefined ? checkRow(fields, line, context, issues) : checkExportRow(exported.record, context, exported.rules, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen = (this.companyFiles.length - 1) * FILE_UNIT + line;
 

@@ -16,6 +16,7 @@ import { byCodeUnits, companyOf, isLedgerName, LedgerLoader } from './load.js';
 import { RATES_FILE, readRates } from './rates.js';
 import { PackReader, type PackedRows } from './packed.js';
 import { readOwnership } from './read-ownership.js';
+import { isRulesName } from './rules/folder.js';
 import { RowTable } from './row-table.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 
@@ -44,7 +45,7 @@ async function ledgerNames(dir: string): Promise<string[]> {
   }
   const names: string[] = [];
   for (const entry of entries) {
-    if (!isLedgerName(entry.name) || entry.isDirectory()) continue;
+    if (!(isLedgerName(entry.name) || isRulesName(entry.name)) || entry.isDirectory()) continue;
     // A link is followed: a link to a folder is ignored like a folder, a broken link is reported when read.
     if (entry.isSymbolicLink()) {
       const isFolder = await readdir(join(dir, entry.name)).then(

@@ -43,7 +43,7 @@ export function manifest(input: ManifestInput): string {
     period: report.period,
     currency: ledgers.currency,
     ...(ledgers.fx === undefined ? {} : { rates: ratesJson(ledgers.fx) }),
-    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, sha256: f.sha256, rows: f.rows })),
+    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, ...(f.kind === undefined ? {} : { kind: f.kind }), ...(f.rules === undefined ? {} : { rules: f.rules }), sha256: f.sha256, rows: f.rows })),
     ownership: ledgers.ownership === undefined ? null : { file: ledgers.ownership.name, sha256: ledgers.ownership.sha256, rows: ledgers.ownership.rows },
     totals: {
       companies: ledgers.companies.length,
