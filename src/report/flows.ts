@@ -228,7 +228,9 @@ export function layoutFlows(bands: readonly FlowBand[]): FlowLayout {
       labels.push(
         c === 0
           ? { x: round(xOf(0) - 6), y: round(centre(n) + 4), text: n.name, anchor: 'end', kind: 'node', leader: null }
-          : { x: round(xOf(c) + NODE_WIDTH / 2), y: round(n.y - 5), text: n.name, anchor: 'middle', kind: 'node', leader: null },
+          : c === 3
+            ? { x: round(xOf(c) + NODE_WIDTH), y: round(n.y - 5), text: n.name, anchor: 'end', kind: 'node', leader: null }
+            : { x: round(xOf(c) + NODE_WIDTH / 2), y: round(n.y - 5), text: n.name, anchor: 'middle', kind: 'node', leader: null },
       );
     }
   });

@@ -112,8 +112,8 @@ h3{font-size:15px;margin:20px 0 6px}
 p{margin:6px 0}
 .sub,.note{color:var(--mute)}
 .note{font-size:12px}
-table{border-collapse:collapse;margin:8px 0 4px;font-size:13px}
-th,td{padding:3px 7px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:middle;white-space:nowrap}
+table{border-collapse:collapse;margin:8px 0 4px;font-size:12.5px}
+th,td{padding:3px 6px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:middle;white-space:nowrap}
 th{font-weight:600;border-bottom:1.5px solid var(--ink);white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.zero{color:var(--mute)}
@@ -183,7 +183,7 @@ function bar(width: number, parts: readonly (readonly [number, string])[], label
   return `<svg class="bar" width="${width}" height="16" viewBox="0 0 ${width} 16" role="img" aria-label="${e(label)}"><rect x="0" y="2" width="${width}" height="12" fill="#f2f2f4"/>${rects}</svg>`;
 }
 
-const BAR = 180;
+const BAR = 150;
 
 function revenuePart(t: TableRows, digits: number): string {
   const cols = ['company', 'category', 'booked', 'organic', 'circular', 'circular_pct', 'disputed', 'revenue_rows'] as const;
@@ -368,7 +368,7 @@ export function reportHtml(page: ReportPage): string {
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${e(CONTENT_SECURITY_POLICY)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(title)}</title>`,
