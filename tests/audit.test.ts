@@ -79,7 +79,7 @@ const runs = readdirSync(examples, { withFileTypes: true })
   );
 
 function companiesOf(example: string): string[] {
-  return [...new Set(readdirSync(ledgersOf(example)).filter((n) => n.endsWith('.csv')).map((n) => n.slice(0, n.indexOf('.'))))].sort();
+  return [...new Set(readdirSync(ledgersOf(example)).filter((n) => n.endsWith('.csv') && !n.startsWith('_')).map((n) => n.slice(0, n.indexOf('.'))))].sort();
 }
 
 function runArgs(example: string, variant: string, period: string): string[] {

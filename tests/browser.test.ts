@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, DRAWN_FLOWS } from '../src/report/html.js';
+import { CONTENT_SECURITY_POLICY, DRAWN_FLOWS, EXPOSURE_ROWS } from '../src/report/html.js';
 import { runCli } from './helpers.js';
 import { Browser, type Page } from './support/chromium.js';
 import { minorOf, reportRows } from './support/pipeline.js';
@@ -122,6 +122,7 @@ suite('report.html in headless Chromium', () => {
     );
     expect(rendered.title).toBe('roundtrip report: all');
     expect(rendered.sections).toEqual(['run', 'revenue', 'loops', 'exposure']);
+    expect(await sample.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(WIDTH);
     expect(rendered.svgHeight).toBeGreaterThan(300);
     // 30 stakes drawn one by one and one pale ribbon for the rest of each loop but amazon → openai → amazon, whose 10 stakes are all drawn.
     expect(rendered.ribbons).toBe(DRAWN_FLOWS + 6);
@@ -169,14 +170,51 @@ suite('report.html in headless Chromium', () => {
     expect(BigInt(strip(rest[0]?.rest_amount as string).replace('.', ''))).toBe(restSum);
   });
 
+  it('shows the largest counterparties of each company with the figures of exposure.csv', async () => {
+    const csv = reportRows(readFileSync(join(out(), 'exposure.csv'), 'utf8')).rows;
+    expect(csv.length).toBe(20);
+    const page = await sample.evaluate<Cells[]>(
+      `[...document.querySelectorAll('table[data-report="exposure.csv"] tr.line')].map((tr) => Object.fromEntries([['company', tr.closest('tbody').dataset.company], ...[...tr.querySelectorAll('[data-col]')].map((c) => [c.dataset.col, c.innerText])]))`,
+    );
+    const companies = [...new Set(csv.map((r) => r.company as string))];
+    const expected = companies.flatMap((company) =>
+      csv
+        .map((row, index) => ({ row, index, minor: minorOf(row.booked as string, 2) }))
+        .filter((l) => l.row.company === company)
+        .sort((a, b) => (a.minor > b.minor ? -1 : a.minor < b.minor ? 1 : a.index - b.index))
+        .slice(0, EXPOSURE_ROWS)
+        .map((l) => l.row),
+    );
+    expect(page.length).toBe(expected.length);
+    page.forEach((cells, k) => {
+      const row = expected[k] as Record<string, string>;
+      expect(Object.keys(cells).sort()).toEqual(['booked', 'category', 'circular', 'company', 'counterparty', 'held_pct', 'holds_pct', 'related', 'share_pct']);
+      for (const [column, text] of Object.entries(cells)) expect(strip(text), `${k} ${column}`).toBe(row[column]);
+    });
+    // Microsoft's largest ledger counterparty: OpenAI, 27% held, with its circular and related amounts.
+    expect(page.find((c) => c.company === 'microsoft' && c.counterparty === 'openai')).toEqual({
+      company: 'microsoft',
+      counterparty: 'openai',
+      category: 'cloud',
+      share_pct: '13.16',
+      booked: '34,816,000,000.00',
+      circular: '8,713,159,583.94',
+      related: '34,666,000,000.00',
+      holds_pct: '27.00',
+      held_pct: '',
+    });
+  });
+
   it('shows the run of manifest.json: files and rows, exception counts by code', async () => {
     const manifest = JSON.parse(readFileSync(join(out(), 'manifest.json'), 'utf8')) as {
+      ownership: { file: string; rows: number };
       inputs: { file: string; rows: number }[];
       exceptions: Record<string, number>;
       totals: { ledger_rows: number };
     };
     const inputs = await sample.evaluate<string[][]>(`[...document.querySelectorAll('table[data-part="inputs"] tbody tr')].map((tr) => [...tr.cells].map((c) => c.innerText))`);
-    expect(inputs).toEqual(manifest.inputs.map((f) => [f.file, String(f.rows)]));
+    expect(inputs).toEqual([...manifest.inputs, manifest.ownership].map((f) => [f.file, String(f.rows)]));
+    expect(inputs.at(-1)).toEqual(['_ownership.csv', '4']);
     const codes = await sample.evaluate<string[][]>(`[...document.querySelectorAll('table[data-part="exceptions"] tbody tr')].map((tr) => [...tr.cells].map((c) => c.innerText))`);
     expect(codes).toEqual(Object.entries(manifest.exceptions).map(([code, n]) => [code, String(n)]));
     const facts = await sample.evaluate<string>(`document.querySelector('dl.facts').innerText`);
@@ -208,6 +246,7 @@ suite('report.html in headless Chromium', () => {
     expect(seen.handlers).toBe(0);
     expect(seen.flowIds.sort()).toEqual([...HOSTILE_IDS].sort());
     expect(seen.text).toContain(HOSTILE_FILE);
+    expect(seen.text).toContain(HOSTILE_NAME);
     for (const id of HOSTILE_IDS) expect(seen.text).toContain(id);
   }, 60_000);
 

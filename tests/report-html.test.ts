@@ -5,7 +5,7 @@
  * geometry. tests/browser.test.ts opens the pages in Chromium.
  */
 import { describe, expect, it } from 'vitest';
-import { DRAWN_FLOWS, escapeHtml, reportHtml, withSeparators, type ManifestFigures, type ReportPage, type TableRows } from '../src/report/html.js';
+import { DRAWN_FLOWS, EXPOSURE_ROWS, escapeHtml, reportHtml, withSeparators, type ManifestFigures, type ReportPage, type TableRows } from '../src/report/html.js';
 import { FLOW_HEIGHT, layoutFlows, type FlowBand } from '../src/report/flows.js';
 import { reportFolders } from '../src/pipeline.js';
 import { ALL } from '../src/report/period.js';
@@ -133,6 +133,27 @@ describe('the loops', () => {
     const none = reportHtml(page({ circular: { header: CIRCULAR, rows: [] } }));
     expect(none).toContain("<p>No investor's money came back in this period.</p>");
     expect(none).not.toContain('<svg class="loops"');
+  });
+});
+
+describe('the exposure part', () => {
+  it(`lists each company's ${EXPOSURE_ROWS} largest lines of exposure.csv by booked revenue, ties in file order, and counts the others`, () => {
+    // amazon: 12 counterparties c0 … c11 booking 1.00 … 12.00 (c5 and c6 both 6.00); nvidia: one.
+    const rows = Array.from({ length: 12 }, (_, k) => {
+      const booked = `${k === 6 ? 6 : k + 1}.00`;
+      return ['amazon', `c${k}`, 'cloud', booked, booked, '0.00', '0.00', '1.00', '', ''];
+    });
+    rows.push(['nvidia', 'oracle', 'chips', '5.00', '4.00', '1.00', '0.00', '100.00', '', '7.00']);
+    const html = reportHtml(page({ exposure: { header: EXPOSURE, rows } }));
+    const counterparties = [...html.matchAll(/<tr class="line"><td data-col="counterparty">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(counterparties).toEqual(['c11', 'c10', 'c9', 'c8', 'c7', 'c5', 'c6', 'c4', 'c3', 'c2', 'oracle']);
+    expect(html).toContain('<tr class="more"><td colspan="9">and 2 more lines of amazon in exposure.csv</td></tr>');
+    expect(html).toContain('<td class="n" data-col="share_pct">100.00</td><td class="n" data-col="booked">5.00</td><td class="n" data-col="circular">1.00</td><td class="n" data-col="related">0.00</td><td class="n" data-col="holds_pct"></td><td class="n" data-col="held_pct">7.00</td>');
+  });
+
+  it('says so when the run wrote no exposure lines', () => {
+    expect(reportHtml(page({ exposure: null }))).toContain('<p>This run wrote no exposure.csv.</p>');
+    expect(reportHtml(page({ exposure: { header: EXPOSURE, rows: [] } }))).toContain('<p>No revenue was booked in this period.</p></section>');
   });
 });
 

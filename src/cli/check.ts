@@ -5,11 +5,12 @@ import { matchTransfers } from '../match/match.js';
 import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
 import { textTable, withThousands } from './text.js';
-import { jobsOf, withLedgers } from './options.js';
+import { jobsOf, ownershipOf, withLedgers } from './options.js';
 
 export interface CheckArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -17,7 +18,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
   builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not') as never,
   handler: async (args) => {
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });
+    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership) });
     const matched = matchTransfers(ledgers);
     const counts = { yes: 0, no: 0, external: 0 };
     for (const t of matched.transfers) counts[t.matched]++;

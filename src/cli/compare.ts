@@ -13,12 +13,13 @@ import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
 import { METHODS } from '../trace/methods.js';
 import { tableToCsv } from '../write/csv.js';
-import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
+import { jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
 import { textTable, withThousands, type TextColumn } from './text.js';
 
 export interface CompareArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
   out: string;
   period: string[];
   earmark: boolean;
@@ -43,7 +44,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored') as never,
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });
+    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership) });
     const matched = matchTransfers(ledgers);
     const comparison = compareMethods(ledgers, matched, args.earmark);
     const digits = ledgers.minorDigits;

@@ -13,6 +13,7 @@ import type { LedgerFile, Ledgers } from '../model.js';
 import { minorDigits } from '../money/amount.js';
 import { byCodeUnits, companyOf, isLedgerName, LedgerLoader } from './load.js';
 import { PackReader, type PackedRows } from './packed.js';
+import { readOwnership } from './read-ownership.js';
 import { RowTable } from './row-table.js';
 import type { WorkerMessage, WorkerTask } from './worker.js';
 
@@ -102,6 +103,8 @@ export type Jobs = number | 'auto';
 
 export interface ReadOptions {
   readonly jobs?: Jobs;
+  /** `--ownership FILE`: read instead of the folder's `_ownership.csv` (SPEC §9). */
+  readonly ownership?: string;
   /** Told how many threads read the files, when more than one does (progress display). */
   readonly onThreads?: (threads: number) => void;
 }
@@ -112,7 +115,15 @@ const AUTO_MAX_JOBS = 2;
 const WORKER = new URL('./worker.js', import.meta.url);
 
 export async function readLedgers(dir: string, onProgress?: LoadProgress, options: ReadOptions = {}): Promise<Ledgers> {
-  const loader = new LedgerLoader(await ledgerNames(dir), dir);
+  const names = await ledgerNames(dir);
+  const loader = new LedgerLoader(names, dir);
+  // Its errors are reported with the ledgers' (the loader holds them): read it first.
+  const ownership = await readOwnership(dir, names, loader, options.ownership);
+  const ledgers = await readLedgerFiles(dir, loader, onProgress, options);
+  return ownership === undefined ? ledgers : { ...ledgers, ownership };
+}
+
+async function readLedgerFiles(dir: string, loader: LedgerLoader, onProgress: LoadProgress | undefined, options: ReadOptions): Promise<Ledgers> {
   if (loader.issueCount === 0 && loader.toRead.length > 1) {
     const groups = await threadGroups(dir, loader, options.jobs ?? 'auto');
     if (groups.length > 1) {

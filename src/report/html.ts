@@ -28,6 +28,8 @@ export interface ManifestFigures {
   readonly period: string;
   readonly currency: string;
   readonly inputs: readonly { readonly file: string; readonly rows: number }[];
+  /** The ownership file read (SPEC §9), null or absent when there was none. */
+  readonly ownership?: { readonly file: string; readonly rows: number } | null;
   readonly totals: {
     readonly ledger_rows: number;
     readonly revenue_rows: number;
@@ -117,7 +119,8 @@ th,td{padding:3px 6px;border-bottom:1px solid var(--rule);text-align:left;vertic
 th{font-weight:600;border-bottom:1.5px solid var(--ink);white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.zero{color:var(--mute)}
-tfoot td{border-bottom:none;color:var(--mute)}
+tfoot td,tr.more td{border-bottom:none;color:var(--mute)}
+tr.group th{padding-top:14px;font-size:14px;border-bottom:1px solid var(--ink)}
 code,.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .cols{display:flex;flex-wrap:wrap;gap:12px 40px;align-items:flex-start}
 dl.facts{display:grid;grid-template-columns:max-content max-content;gap:2px 16px;margin:8px 0}
@@ -148,12 +151,13 @@ svg.loops{width:100%;height:auto;max-width:1000px}
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#eeca3b', '#ff9da6', '#9d755d', '#79706e'];
 
 function runPart(m: ManifestFigures): string {
+  const files = m.ownership === undefined || m.ownership === null ? m.inputs : [...m.inputs, m.ownership];
   const facts: [string, string][] = [
     ['Period', m.period],
     ['Tracing method', m.method],
     ['Earmarks', m.earmark ? 'on' : 'off'],
     ['Reporting currency', m.currency],
-    ['Input files', String(m.inputs.length)],
+    ['Input files', String(files.length)],
     ['Ledger rows', withSeparators(String(m.totals.ledger_rows))],
     ['Revenue rows', withSeparators(String(m.totals.revenue_rows))],
     ['Returning stakes', withSeparators(String(m.totals.circular_rows))],
@@ -163,7 +167,7 @@ function runPart(m: ManifestFigures): string {
     ['Disputed', withSeparators(m.totals.disputed)],
   ];
   const dl = `<dl class="facts" data-report="manifest.json">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
-  const inputs = `<table data-report="manifest.json" data-part="inputs"><thead><tr><th>input file</th><th class="n">rows</th></tr></thead><tbody>${m.inputs
+  const inputs = `<table data-report="manifest.json" data-part="inputs"><thead><tr><th>input file</th><th class="n">rows</th></tr></thead><tbody>${files
     .map((f) => `<tr>${txt('file', f.file)}${fig('rows', String(f.rows))}</tr>`)
     .join('')}</tbody></table>`;
   const codes = Object.entries(m.exceptions);
@@ -333,7 +337,7 @@ function exposurePart(t: TableRows | null, digits: number): string {
   }
   const intro = `<p>Per company, its ${EXPOSURE_ROWS} largest lines of exposure.csv by booked revenue (one line per counterparty and category): the share of the company's revenue, how much of it is circular and how much came from a related party (an investor or investee, or a declared holding; §9), and the holdings on the period's last day. The bar is the share, its circular part in red.</p>`;
   if (byCompany.size === 0) return `${head}${intro}<p>No revenue was booked in this period.</p></section>`;
-  let out = head + intro;
+  let body = '';
   for (const [company, list] of byCompany) {
     list.sort((a, b) => (a.minor > b.minor ? -1 : a.minor < b.minor ? 1 : a.index - b.index));
     const shown = list.slice(0, EXPOSURE_ROWS);
@@ -349,14 +353,14 @@ function exposurePart(t: TableRows | null, digits: number): string {
           ],
           `${get(row, 'counterparty')}: ${get(row, 'share_pct')} % of ${company}'s revenue`,
         );
-        return `<tr>${txt('counterparty', get(row, 'counterparty'))}${txt('category', get(row, 'category'))}<td>${chart}</td>${fig('share_pct', get(row, 'share_pct'))}${fig('booked', get(row, 'booked'))}${fig('circular', get(row, 'circular'))}${fig('related', get(row, 'related'))}${fig('holds_pct', get(row, 'holds_pct'))}${fig('held_pct', get(row, 'held_pct'))}</tr>`;
+        return `<tr class="line">${txt('counterparty', get(row, 'counterparty'))}${txt('category', get(row, 'category'))}<td>${chart}</td>${fig('share_pct', get(row, 'share_pct'))}${fig('booked', get(row, 'booked'))}${fig('circular', get(row, 'circular'))}${fig('related', get(row, 'related'))}${fig('holds_pct', get(row, 'holds_pct'))}${fig('held_pct', get(row, 'held_pct'))}</tr>`;
       })
       .join('');
     const more = list.length - shown.length;
-    const foot = more > 0 ? `<tfoot><tr><td colspan="9">and ${more} more line${more === 1 ? '' : 's'} in exposure.csv</td></tr></tfoot>` : '';
-    out += `<h3>${e(company)}</h3><div class="wide"><table data-report="exposure.csv" data-company="${e(company)}"><thead><tr><th>counterparty</th><th>category</th><th>share of revenue</th><th class="n">share %</th><th class="n">booked</th><th class="n">circular</th><th class="n">related</th><th class="n">holds %</th><th class="n">held %</th></tr></thead><tbody>${rows}</tbody>${foot}</table></div>`;
+    const foot = more > 0 ? `<tr class="more"><td colspan="9">and ${more} more line${more === 1 ? '' : 's'} of ${e(company)} in exposure.csv</td></tr>` : '';
+    body += `<tbody data-company="${e(company)}"><tr class="group"><th colspan="9">${e(company)}</th></tr>${rows}${foot}</tbody>`;
   }
-  return `${out}</section>`;
+  return `${head}${intro}<div class="wide"><table class="exposure" data-report="exposure.csv"><thead><tr><th>counterparty</th><th>category</th><th>share of revenue</th><th class="n">share %</th><th class="n">booked</th><th class="n">circular</th><th class="n">related</th><th class="n">holds %</th><th class="n">held %</th></tr></thead>${body}</table></div></section>`;
 }
 
 /** The whole page. */
