@@ -235,25 +235,26 @@ function loopsPart(t: TableRows, digits: number): string {
   const get = reader(t, cols);
   // The largest DRAWN_FLOWS, kept as the rows stream by; every loop's total and count.
   const top: Flow[] = [];
-  const loops = new Map<string, { investor: string; investee: string; payer: string | null; minor: bigint; count: number }>();
+  const loops = new Map<string, { investor: string; investee: string; payer: string | null; minor: bigint }>();
+  let worst = 0;
   let count = 0;
   let all = 0n;
+  const at = (name: string): number => t.header.indexOf(name);
+  const [company, investee, route, payerAt, amount] = [at('company'), at('investee'), at('route'), at('payer'), at('amount')];
   for (const row of t.rows) {
-    const flow: Flow = { index: count++, row, minor: minorOf(get(row, 'amount'), digits) };
+    const flow: Flow = { index: count++, row, minor: minorOf(row[amount] as string, digits) };
     all += flow.minor;
-    const payer = get(row, 'route') === 'direct' ? null : get(row, 'payer');
-    const key = `${get(row, 'company')}\u0000${get(row, 'investee')}\u0000${payer ?? ''}`;
+    const payer = row[route] === 'direct' ? null : (row[payerAt] as string);
+    const key = `${row[company] as string}\u0000${row[investee] as string}\u0000${payer ?? ''}`;
     const loop = loops.get(key);
-    if (loop === undefined) loops.set(key, { investor: get(row, 'company'), investee: get(row, 'investee'), payer, minor: flow.minor, count: 1 });
-    else {
-      loop.minor += flow.minor;
-      loop.count++;
-    }
-    if (top.length < DRAWN_FLOWS) top.push(flow);
-    else {
-      let last = 0;
-      for (let i = 1; i < top.length; i++) if (before(top[last] as Flow, top[i] as Flow)) last = i;
-      if (before(flow, top[last] as Flow)) top[last] = flow;
+    if (loop === undefined) loops.set(key, { investor: row[company] as string, investee: row[investee] as string, payer, minor: flow.minor });
+    else loop.minor += flow.minor;
+    // The smallest kept is looked for again only when it is replaced: one comparison for most rows.
+    if (top.length < DRAWN_FLOWS || before(flow, top[worst] as Flow)) {
+      if (top.length < DRAWN_FLOWS) top.push(flow);
+      else top[worst] = flow;
+      worst = 0;
+      for (let i = 1; i < top.length; i++) if (before(top[worst] as Flow, top[i] as Flow)) worst = i;
     }
   }
   const intro =
@@ -273,10 +274,7 @@ function loopsPart(t: TableRows, digits: number): string {
   for (const f of top) {
     const payer = get(f.row, 'route') === 'direct' ? '' : get(f.row, 'payer');
     const loop = loops.get(`${get(f.row, 'company')}\u0000${get(f.row, 'investee')}\u0000${payer}`);
-    if (loop !== undefined) {
-      loop.minor -= f.minor;
-      loop.count--;
-    }
+    if (loop !== undefined) loop.minor -= f.minor;
     rest -= f.minor;
     restCount--;
   }
