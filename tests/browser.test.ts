@@ -270,9 +270,14 @@ suite('report.html in headless Chromium', () => {
     expect(blocked.events.errors.some((e) => e.includes('Content Security Policy'))).toBe(true);
   }, 60_000);
 
-  it('prints: the page makes a PDF', async () => {
+  it('prints: nothing is wider than an A4 page between 12 mm margins, and the page makes a PDF', async () => {
     const pdf = await sample.pdf();
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.length).toBeGreaterThan(10_000);
+    // 210 mm - 2 × 12 mm = 186 mm = 703 CSS pixels.
+    const print = await browser.open(pathToFileURL(join(out(), 'report.html')).href, 703);
+    await print.emulatePrint();
+    expect(await print.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(703);
+    expect(print.events).toEqual({ errors: [], requests: [], blocked: [], dialogs: [] });
   }, 60_000);
 });

@@ -144,6 +144,11 @@ svg.loops{width:100%;height:auto;max-width:1000px}
  h2{break-after:avoid}
  tr,svg,dl{break-inside:avoid}
  .wide{overflow:visible}
+ table{font-size:7pt}
+ th,td{padding:1px 3px;white-space:normal}
+ td.n,th.n,td[data-col=date],td.id{white-space:nowrap}
+ code,.id{font-size:6.5pt}
+ .bar{width:80px}
 }
 `;
 

@@ -197,6 +197,11 @@ export class Page {
     return r.result.value;
   }
 
+  /** Lays the page out for print (CSS `@media print`) instead of the screen. */
+  async emulatePrint(): Promise<void> {
+    await this.browser.send('Emulation.setEmulatedMedia', { media: 'print' }, this.sessionId);
+  }
+
   /** The page printed (A4, backgrounds on), as PDF bytes. */
   async pdf(): Promise<Buffer> {
     const { data } = (await this.browser.send('Page.printToPDF', { printBackground: true, paperWidth: 8.27, paperHeight: 11.69 }, this.sessionId)) as { data: string };
