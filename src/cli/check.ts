@@ -27,6 +27,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       `${ledgers.files.length} ledger files, ${ledgers.companies.length} companies, ${ledgers.rows.length} rows, currency ${ledgers.currency || '(none)'}`,
       `${matched.transfers.length} transfers: ${counts.yes} matched pairs, ${counts.no} unmatched sides, ${counts.external} with external parties`,
     ];
+    const ownership = ledgers.ownership;
+    if (ownership !== undefined) out.push(`${ownership.holdings.length === 1 ? '1 holding' : `${ownership.holdings.length} holdings`} declared in ${ownership.path}`);
     const exceptions = [...matched.exceptions].sort((x, y) => (x.company < y.company ? -1 : x.company > y.company ? 1 : x.row.ts - y.row.ts || x.row.seq - y.row.seq));
     if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
     else {

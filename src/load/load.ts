@@ -13,10 +13,10 @@ import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './col
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
 import { checkHeader } from './header.js';
-import { closest } from './suggest.js';
 import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
+import { editDistance } from './suggest.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
@@ -114,7 +114,8 @@ export class LedgerLoader {
       if (COMPANY_ID.test(company)) continue;
       const list = new IssueList();
       if (name.startsWith('_')) {
-        const near = closest(name, REFERENCE_FILES);
+        // A near miss is one edit away, letter case aside (`_Ownership.csv`, `_rate.csv`).
+        const near = REFERENCE_FILES.find((ref) => editDistance(name.toLowerCase(), ref, 1) <= 1);
         list.add({
           file: this.display(name),
           line: 0,

@@ -27,6 +27,24 @@ const HEADER = OWNERSHIP_COLUMNS.join(',');
 const LIST = OWNERSHIP_COLUMNS.join(', ');
 export const EXPECTED_OWNERSHIP = `expected a UTF-8 CSV file of declared holdings whose first line is the header ${HEADER}`;
 
+/** Names people use for an ownership column. */
+const ALIASES: Readonly<Record<string, OwnershipColumn>> = {
+  pct: 'percent',
+  percentage: 'percent',
+  share: 'percent',
+  stake: 'percent',
+  owner: 'holder',
+  investor: 'holder',
+  investee: 'held',
+  since: 'date',
+};
+
+/** "did you mean" for a header name: a near-miss spelling or a usual synonym. */
+function guess(name: string): OwnershipColumn | undefined {
+  const key = name.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return ALIASES[key] ?? (closest(key, OWNERSHIP_COLUMNS) as OwnershipColumn | undefined);
+}
+
 function isOwnershipColumn(name: string): name is OwnershipColumn {
   return (OWNERSHIP_COLUMNS as readonly string[]).includes(name);
 }
@@ -94,7 +112,7 @@ export function parseOwnership(bytes: Uint8Array, name: string, path: string, co
       issue(line, `header row ${show(fields.join(','))} is blank (expected the column names first: ${HEADER})`);
       return false;
     }
-    if (!fields.some(isOwnershipColumn) && !fields.some((f) => closest(f, OWNERSHIP_COLUMNS) !== undefined)) {
+    if (!fields.some(isOwnershipColumn) && !fields.some((f) => guess(f) !== undefined)) {
       const data = fields.some((f) => parseDate(f).ok);
       issue(line, `header row ${show(fields.join(','))} names no ownership column (expected the header ${HEADER} first; ${data ? 'the first line looks like a data row: is the header row missing?' : 'is this an ownership file?'})`);
       return false;
@@ -107,7 +125,7 @@ export function parseOwnership(bytes: Uint8Array, name: string, path: string, co
         issue(line, `${position} is empty (expected a column name, one of ${LIST}; remove the extra comma)`);
         ok = false;
       } else if (!isOwnershipColumn(field)) {
-        const near = closest(field, OWNERSHIP_COLUMNS);
+        const near = guess(field);
         issue(line, `${position} ${show(field)} is not an ownership column (${near === undefined ? '' : `did you mean "${near}"? `}expected one of ${LIST}, exact and lowercase)`);
         ok = false;
       } else if (index[field] >= 0) {
