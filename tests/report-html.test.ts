@@ -128,6 +128,14 @@ describe('the loops', () => {
     expect(html).toContain('and <span data-col="rest_count">1</span> more returning stake, not drawn');
   });
 
+  it('lists a stake of 0.00 without drawing it (it would have no width)', () => {
+    const html = reportHtml(page({ circular: stakes(2, (k) => (k === 0 ? '0.00' : '3.00')) }));
+    expect(drawnIds(html)).toEqual(['r1', 'r0']);
+    expect(html.match(/<text class="flow"/g)?.length).toBe(1);
+    expect(html).not.toContain('NaN');
+    expect(reportHtml(page({ circular: stakes(1, () => '0.00') }))).not.toContain('<svg class="loops"');
+  });
+
   it('has no summing line when every stake is drawn, and says so when none came back', () => {
     expect(reportHtml(page({ circular: stakes(30) }))).not.toContain('rest_count');
     const none = reportHtml(page({ circular: { header: CIRCULAR, rows: [] } }));

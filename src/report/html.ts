@@ -267,7 +267,8 @@ function loopsPart(t: TableRows, digits: number): string {
     `The ${DRAWN_FLOWS} largest are drawn one by one in the investor's colour, each labelled with its amount; the others of each loop are one pale ribbon. The figures are those of circular.csv.</p>`;
   if (count === 0) return `<section id="loops"><h2>3. The loops</h2>${intro}<p>No investor's money came back in this period.</p></section>`;
   top.sort((a, b) => (before(a, b) ? -1 : 1));
-  const bands: FlowBand[] = top.map((f) => ({
+  // A stake of 0.00 (none is expected) would have no width: it is listed, not drawn.
+  const bands: FlowBand[] = top.filter((f) => f.minor > 0n).map((f) => ({
     investor: get(f.row, 'company'),
     investee: get(f.row, 'investee'),
     payer: get(f.row, 'route') === 'direct' ? null : get(f.row, 'payer'),
@@ -286,7 +287,7 @@ function loopsPart(t: TableRows, digits: number): string {
   for (const loop of loops.values()) {
     if (loop.minor > 0n) bands.push({ investor: loop.investor, investee: loop.investee, payer: loop.payer, weight: Number(loop.minor), label: null });
   }
-  const svg = loopsSvg(layoutFlows(bands), bands);
+  const svg = bands.length === 0 ? '' : loopsSvg(layoutFlows(bands), bands);
   const body = top
     .map(
       (f, k) =>
