@@ -104,6 +104,12 @@ describe('escaping and figures', () => {
     const b = reportHtml(page({ circular: stakes(40) }));
     expect(a).toBe(b);
   });
+  it('counts the rates and ownership files among the input files, after the ledgers', () => {
+    const html = reportHtml(page({ manifest: { ...MANIFEST, rates: { file: '_rates.csv', rows: 3 }, ownership: { file: '_ownership.csv', rows: 4 } } }));
+    expect(html).toContain('<dt>Input files</dt><dd>3</dd>');
+    const files = [...html.matchAll(/<tr><td data-col="file">([^<]*)<\/td><td class="n" data-col="rows">([0-9]+)<\/td><\/tr>/g)].map((m) => `${m[1]}:${m[2]}`);
+    expect(files).toEqual(['amazon.csv:3', '_rates.csv:3', '_ownership.csv:4']);
+  });
 });
 
 describe('the loops', () => {

@@ -28,6 +28,8 @@ export interface ManifestFigures {
   readonly period: string;
   readonly currency: string;
   readonly inputs: readonly { readonly file: string; readonly rows: number }[];
+  /** The rates file read (SPEC §8), absent when there was none. */
+  readonly rates?: { readonly file: string; readonly rows: number };
   /** The ownership file read (SPEC §9), null or absent when there was none. */
   readonly ownership?: { readonly file: string; readonly rows: number } | null;
   readonly totals: {
@@ -156,7 +158,7 @@ svg.loops{width:100%;height:auto;max-width:1000px}
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#eeca3b', '#ff9da6', '#9d755d', '#79706e'];
 
 function runPart(m: ManifestFigures): string {
-  const files = m.ownership === undefined || m.ownership === null ? m.inputs : [...m.inputs, m.ownership];
+  const files = [...m.inputs, ...(m.rates === undefined ? [] : [m.rates]), ...(m.ownership === undefined || m.ownership === null ? [] : [m.ownership])];
   const facts: [string, string][] = [
     ['Period', m.period],
     ['Tracing method', m.method],
