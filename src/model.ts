@@ -81,7 +81,7 @@ export interface Holding {
 
 /** The ownership file of a run (`_ownership.csv` in the ledger folder or `--ownership FILE`). */
 export interface Ownership {
-  /** As listed in manifest.json: `_ownership.csv` from the ledger folder, else the path given to --ownership. */
+  /** As listed in manifest.json: the file's name without its folder (`_ownership.csv`, or the name of the file given to --ownership), so the same input gives the same bytes wherever it lies. */
   readonly name: string;
   /** The path as the user would type it (for messages). */
   readonly path: string;

@@ -1,6 +1,6 @@
 /** The I/O edge of the ownership file (SPEC §9): finds and reads it; src/load/ownership.ts checks it. */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { usageError } from '../errors.js';
 import type { Ownership } from '../model.js';
 import { IssueList } from './issues.js';
@@ -25,7 +25,7 @@ export async function readOwnership(dir: string, names: readonly string[], loade
   let path: string;
   let file: string;
   if (option !== undefined) {
-    name = option;
+    name = basename(option);
     path = option;
     file = option;
   } else if (names.includes(OWNERSHIP_FILE)) {
