@@ -138,6 +138,23 @@ describe('import and run check an export alike', () => {
       '',
     ]);
   });
+
+  it('an id or a ref used twice that a rule set names the rules line, in run and import alike', async () => {
+    const dir = join(scratch, 'set-twice');
+    mkdirSync(join(dir, 'ledgers'), { recursive: true });
+    writeFileSync(join(dir, 'ledgers', 'acme.rules'), ['fields date, partner, amount', 'counterparty %partner', 'kind other', 'currency USD', 'direction in', 'id X', 'ref R', ''].join('\n'));
+    writeFileSync(join(dir, 'ledgers', 'acme.csv'), '2026-01-01,bigco,5\n2026-01-02,bigco,6\n');
+    const run = await runIn(dir, ['run', '--quiet']);
+    const imported = await runIn(dir, ['import', 'ledgers/acme.csv', '--rules', 'ledgers/acme.rules']);
+    expect(run.code).toBe(2);
+    expect(imported.stderr).toBe(run.stderr);
+    expect(run.stderr.split('\n')).toEqual([
+      'ledgers/acme.csv:2: id "X" is already used at ledgers/acme.csv:1 (expected ids unique within company acme, across its files); set by ledgers/acme.rules:6',
+      'ledgers/acme.csv:2: ref "R" is already used at ledgers/acme.csv:1 with the same counterparty "bigco" and direction in (expected a ref unique per counterparty and direction: a ref names one transfer); set by ledgers/acme.rules:7',
+      'roundtrip: 2 input errors; nothing was written.',
+      '',
+    ]);
+  });
 });
 
 describe('the README', () => {

@@ -18,7 +18,7 @@ import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
 import { editDistance } from './suggest.js';
-import { checkExportRow, IN_ORDER, readExport, type ExportRecord } from './rules/apply.js';
+import { checkExportRow, IN_ORDER, readExport, withRuleLine, type ExportRecord } from './rules/apply.js';
 import { isRulesName, placeRules } from './rules/folder.js';
 import { decodeRules, parseRules, type Rules } from './rules/parse.js';
 
@@ -373,6 +373,8 @@ export class LedgerLoader {
     const { file, company, columns } = context;
     const issues: InputIssue[] = [];
     const row = exported === undefined ? checkRow(fields, line, context, issues) : checkExportRow(exported.record, context, exported.rules, issues);
+    // The checks across rows below: on an export, their issues also name the rules line that set the value.
+    const ownIssues = issues.length;
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen = (this.companyFiles.length - 1) * FILE_UNIT + line;
 
@@ -415,6 +417,9 @@ export class LedgerLoader {
       }
     }
 
+    if (exported !== undefined) {
+      for (let i = ownIssues; i < issues.length; i++) issues[i] = withRuleLine(issues[i] as InputIssue, exported.record, exported.rules);
+    }
     if (issues.length === 0) {
       if (converted !== 'same' && converted !== undefined) {
         this.table.push(this.fileIndex, converted.values);

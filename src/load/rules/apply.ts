@@ -267,9 +267,12 @@ export function checkExportRow(record: ExportRecord, context: RowContext, rules:
   const found = [...record.issues.map((issue) => ({ ...issue, file: context.file })), ...own.filter((issue) => issue.column === undefined || !record.reported.has(issue.column as Column))];
   if (found.length === 0) return row;
   found.sort(byColumn);
-  for (const issue of found) {
-    const ruleLine = issue.column === undefined ? 0 : (record.origins[AT[issue.column as Column]] as number);
-    issues.push(ruleLine > 0 ? { ...issue, message: `${issue.message}; set by ${rules.file}:${ruleLine}` } : issue);
-  }
+  for (const issue of found) issues.push(withRuleLine(issue, record, rules));
   return undefined;
+}
+
+/** An issue on a record's column, ending with the rules line that set the value when a rule did (SPEC §10). */
+export function withRuleLine(issue: InputIssue, record: ExportRecord, rules: Rules): InputIssue {
+  const ruleLine = issue.column === undefined ? 0 : (record.origins[AT[issue.column as Column]] ?? 0);
+  return ruleLine > 0 ? { ...issue, message: `${issue.message}; set by ${rules.file}:${ruleLine}` } : issue;
 }

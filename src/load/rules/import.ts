@@ -8,7 +8,7 @@
 import { inputError, type InputIssue } from '../../errors.js';
 import { IssueList } from '../issues.js';
 import { lengthOf, MAX_ID_LENGTH, show, type RowContext } from '../row.js';
-import { checkExportRow, IN_ORDER, readExport } from './apply.js';
+import { checkExportRow, IN_ORDER, readExport, withRuleLine } from './apply.js';
 import { decodeRules, parseRules } from './parse.js';
 
 export interface ImportFile {
@@ -36,6 +36,8 @@ export function importExports(rulesFile: ImportFile, exports: readonly ImportFil
     readExport(file.bytes, file.name, file.path, rules, list, (record) => {
       const issues: InputIssue[] = [];
       const row = checkExportRow(record, context, rules, issues);
+      // The checks across rows below also name the rules line that set the value.
+      const ownIssues = issues.length;
       const here = `${file.path}:${record.line}`;
       // Across rows, as the loader checks a company's files (same messages).
       const [id, , direction, counterparty, , , , , ref] = record.values as string[];
@@ -57,7 +59,7 @@ export function importExports(rulesFile: ImportFile, exports: readonly ImportFil
           });
         }
       }
-      if (issues.length > 0) list.addAll(issues);
+      if (issues.length > 0) list.addAll(issues.map((issue, i) => (i < ownIssues ? issue : withRuleLine(issue, record, rules))));
       else if (row !== undefined) rows.push([...record.values]);
     });
   }
