@@ -5,7 +5,7 @@
 import { formatAmount, percent } from '../money/amount.js';
 import { source, type Exception, type Row } from '../model.js';
 import { table, type Table } from '../report/table.js';
-import { textTable, withThousands } from '../cli/text.js';
+import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
 import type { ExplainPart, ExplainReport, ExplainView } from './explain.js';
 import { clean, disputedNote, rowJson, stakeJson, stakeLines } from './format.js';

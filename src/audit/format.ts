@@ -14,7 +14,7 @@ import { formatAmount, percent } from '../money/amount.js';
 import { source, type Row } from '../model.js';
 import { isDisputed, type RevenueLine, type SummaryLine } from '../report/reports.js';
 import { table, type Table } from '../report/table.js';
-import { textTable, withThousands } from '../cli/text.js';
+import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
 import type { AuditReport, AuditStake, AuditTotal } from './audit.js';
 import { PLAIN, type Style } from './style.js';

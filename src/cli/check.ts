@@ -4,7 +4,7 @@ import { readLedgers } from '../load/read.js';
 import { matchTransfers } from '../match/match.js';
 import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
-import { textTable, withThousands } from './text.js';
+import { textTable, withThousands } from '../report/text-table.js';
 import { jobsOf, withLedgers } from './options.js';
 
 export interface CheckArgs {

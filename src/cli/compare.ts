@@ -14,7 +14,7 @@ import { parsePeriods } from '../report/period.js';
 import { METHODS } from '../trace/methods.js';
 import { tableToCsv } from '../write/csv.js';
 import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
-import { textTable, withThousands, type TextColumn } from './text.js';
+import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
 
 export interface CompareArgs {
   ledgers: string;

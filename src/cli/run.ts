@@ -11,7 +11,7 @@ import type { PeriodReport } from '../report/reports.js';
 import { writeFolders } from '../write/atomic.js';
 import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
-import { textTable, withThousands } from './text.js';
+import { textTable, withThousands } from '../report/text-table.js';
 
 export interface RunArgs {
   ledgers: string;

@@ -1,4 +1,4 @@
-/** Plain-text tables for the terminal (free text, SPEC §7): aligned, amounts right-aligned. */
+/** Plain-text tables for the terminal (free text, SPEC §7): aligned, amounts right-aligned. Used by the commands (cli/) and the audit listing (audit/). */
 
 /** 1234567.89 → 1,234,567.89 (for reading only; reports keep plain decimals). */
 export function withThousands(amount: string): string {
