@@ -18,7 +18,7 @@ import { RoundtripError } from '../src/errors.js';
 import { companyOf, LedgerLoader } from '../src/load/load.js';
 import { packTable, PackReader } from '../src/load/packed.js';
 import type { Jobs, ReadOptions } from '../src/load/read.js';
-import { readInto } from '../src/load/read.js';
+import { readInto } from '../src/load/read-files.js';
 import { RowTable, type RowValues } from '../src/load/row-table.js';
 import { generateLedgers } from '../src/generate/generate.js';
 import { loadLedgers } from '../src/load/load.js';
