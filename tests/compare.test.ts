@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from '../src/compare/write.js';
+import { writeFiles } from '../src/write/atomic.js';
 import { RoundtripError } from '../src/errors.js';
 import { METHODS } from '../src/trace/methods.js';
 import { runCli } from './helpers.js';
@@ -195,7 +195,9 @@ describe('writing beside the run', () => {
     mkdirSync(join(out, '2026', 'methods.csv'), { recursive: true });
     const result = await runCli(['compare', '--ledgers', join(examples, 'direct-loop', 'ledgers'), '--out', out, '--period', '2026-01', '--period', '2026']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('a folder stands where the file is needed');
+    expect(result.stderr).toBe(
+      `roundtrip: cannot write the report ${JSON.stringify(join(out, '2026', 'methods.csv'))}: a folder stands where the file is needed (move it away or choose another --out); earlier reports were left as they were\n`,
+    );
     expect(readFileSync(join(out, '2026-01', 'methods.csv'), 'utf8')).toBe('earlier');
     expect(hiddenFiles(out)).toEqual([]);
   });
@@ -219,7 +221,7 @@ describe('writing beside the run', () => {
   });
 });
 
-describe('writeFilesAtomically', () => {
+describe('writeFiles', () => {
   it('a failing disk: earlier files unchanged, temporary files and new folders removed', async () => {
     const out = fresh('failing');
     mkdirSync(join(out, 'a'), { recursive: true });
@@ -233,12 +235,14 @@ describe('writeFilesAtomically', () => {
       { folder: 'a', name: 'methods.csv', content: 'new a' },
       { folder: 'b', name: 'methods.csv', content: 'new b' },
     ];
-    await expect(writeFilesAtomically(out, files, { writeFileImpl: failing })).rejects.toThrow(/no space left on the device/);
+    await expect(writeFiles(out, files, { writeFileImpl: failing })).rejects.toThrow(
+      `cannot write ${JSON.stringify(join(out, 'b', 'methods.csv'))}: no space left on the device; earlier reports were left as they were`,
+    );
     expect(readFileSync(join(out, 'a', 'methods.csv'), 'utf8')).toBe('earlier');
     expect(readdirSync(out)).toEqual(['a']);
     expect(hiddenFiles(out)).toEqual([]);
 
-    await writeFilesAtomically(out, files);
+    await writeFiles(out, files);
     expect(readFileSync(join(out, 'a', 'methods.csv'), 'utf8')).toBe('new a');
     expect(readFileSync(join(out, 'b', 'methods.csv'), 'utf8')).toBe('new b');
     expect(hiddenFiles(out)).toEqual([]);
@@ -257,7 +261,7 @@ describe('writeFilesAtomically', () => {
       { folder: 'a', name: 'methods.csv', content: 'new a' },
       { folder: 'b', name: 'methods.csv', content: 'new b' },
     ];
-    await expect(writeFilesAtomically(out, files, { writeFileImpl: sabotage })).rejects.toThrow(/cannot replace/);
+    await expect(writeFiles(out, files, { writeFileImpl: sabotage })).rejects.toThrow(/cannot replace/);
     expect(readFileSync(join(out, 'a', 'methods.csv'), 'utf8')).toBe('earlier a');
     expect(hiddenFiles(out)).toEqual([]);
   });
@@ -267,7 +271,7 @@ describe('writeFilesAtomically', () => {
     const failing = async (): Promise<void> => {
       throw Object.assign(new Error('denied'), { code: 'EACCES' });
     };
-    await expect(writeFilesAtomically(out, [{ folder: 'all', name: 'methods.csv', content: '' }], { writeFileImpl: failing })).rejects.toThrow(/permission denied/);
+    await expect(writeFiles(out, [{ folder: 'all', name: 'methods.csv', content: '' }], { writeFileImpl: failing })).rejects.toThrow(/permission denied/);
     expect(existsSync(join(out, '..', '..'))).toBe(false);
   });
 
@@ -276,18 +280,18 @@ describe('writeFilesAtomically', () => {
     const out = fresh('leftovers');
     mkdirSync(join(out, 'all'), { recursive: true });
     // Killed between moving the old file aside and renaming the new one in: the old one comes back.
-    writeFileSync(join(out, 'all', `.methods.csv.roundtrip-old-${dead}-abc1`), 'earlier');
-    writeFileSync(join(out, 'all', `.methods.csv.roundtrip-tmp-${dead}-abc1`), 'half a fi');
+    writeFileSync(join(out, 'all', `.roundtrip-old-${dead}-abc1-methods.csv`), 'earlier');
+    writeFileSync(join(out, 'all', `.roundtrip-tmp-${dead}-abc1-methods.csv`), 'half a fi');
     const failing = async (): Promise<void> => {
       throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
     };
-    await expect(writeFilesAtomically(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }], { writeFileImpl: failing })).rejects.toThrow(/no space/);
+    await expect(writeFiles(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }], { writeFileImpl: failing })).rejects.toThrow(/no space/);
     expect(readFileSync(join(out, 'all', 'methods.csv'), 'utf8')).toBe('earlier');
     expect(hiddenFiles(out)).toEqual([]);
     // A live process's files are left alone.
-    const live = join(out, 'all', `.methods.csv.roundtrip-tmp-${process.ppid}-abc2`);
+    const live = join(out, 'all', `.roundtrip-tmp-${process.ppid}-abc2-methods.csv`);
     writeFileSync(live, 'in progress');
-    await writeFilesAtomically(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }]);
+    await writeFiles(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }]);
     expect(readFileSync(join(out, 'all', 'methods.csv'), 'utf8')).toBe('new');
     expect(existsSync(live)).toBe(true);
   });
@@ -301,9 +305,10 @@ describe('writeFilesAtomically', () => {
       writeFileSync(path, data, { flag: 'wx' });
       controller.abort();
     };
-    const error = await writeFilesAtomically(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }], { writeFileImpl: slow, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await writeFiles(out, [{ folder: 'all', name: 'methods.csv', content: 'new' }], { writeFileImpl: slow, signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RoundtripError);
     expect((error as RoundtripError).code).toBe('interrupted');
+    expect((error as RoundtripError).message).toBe('interrupted; no report was written and earlier reports were left as they were');
     expect(readFileSync(join(out, 'all', 'methods.csv'), 'utf8')).toBe('earlier');
     expect(hiddenFiles(out)).toEqual([]);
   });

@@ -6,12 +6,12 @@
  */
 import type { CommandModule } from 'yargs';
 import { byWidestSpread, compareMethods, differs, methodsLines, methodsTable, type MethodsLine } from '../compare/compare.js';
-import { writeFilesAtomically, type FileInFolder } from '../compare/write.js';
 import { readLedgers } from '../load/read.js';
 import { matchTransfers } from '../match/match.js';
 import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
 import { METHODS } from '../trace/methods.js';
+import { writeFiles, type FileInFolder } from '../write/atomic.js';
 import { tableToCsv } from '../write/csv.js';
 import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
 import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
@@ -58,18 +58,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       name: METHODS_FILE,
       content: tableToCsv(methodsTable(lines, digits), { bom: args.bom }),
     }));
-
-    const controller = new AbortController();
-    // Caught for the whole write (not once): a second Ctrl-C must not kill the clean-up.
-    const onInterrupt = (): void => controller.abort();
-    process.on('SIGINT', onInterrupt);
-    process.on('SIGTERM', onInterrupt);
-    try {
-      await writeFilesAtomically(args.out, files, { signal: controller.signal });
-    } finally {
-      process.removeListener('SIGINT', onInterrupt);
-      process.removeListener('SIGTERM', onInterrupt);
-    }
+    // writeFiles catches Ctrl-C (and SIGTERM) itself while it writes: no partial output.
+    await writeFiles(args.out, files);
     if (args.quiet) return;
 
     const money = (m: bigint): string => withThousands(formatAmount(m, digits));
