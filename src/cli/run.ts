@@ -1,14 +1,8 @@
 /** `roundtrip run`: the monthly batch. Reads, reconciles, checks, writes, prints a summary. */
 import type { CommandModule } from 'yargs';
-import { readLedgers } from '../load/read.js';
+import { type BatchResult, runBatch } from '../batch.js';
 import { formatAmount, percent } from '../money/amount.js';
-import { matchTransfers } from '../match/match.js';
-import { reconcileTraced, reportFolderStreams, traceOptions } from '../pipeline.js';
-import { traceInThreads } from '../trace/threads.js';
-import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
-import type { PeriodReport } from '../report/reports.js';
-import { writeFolders } from '../write/atomic.js';
 import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from '../report/text-table.js';
@@ -39,35 +33,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const periods = parsePeriods(listOf(args.period));
     const progress = progressFor(args.quiet);
     const jobs = jobsOf(args.jobs);
-    let ledgers: Ledgers;
-    let reports: PeriodReport[];
+    let result: BatchResult;
     try {
-      progress.stage('loading', 1, 'files');
-      let loading = 'loading';
-      ledgers = await readLedgers(
-        args.ledgers,
-        (done, total, rows) => {
-          if (done === 0) progress.stage(loading, total, 'files');
-          else progress.update(done, rows);
-        },
-        { jobs, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
-      );
-      progress.stage('matching', ledgers.rows.length, 'rows');
-      const matched = matchTransfers(ledgers, (done) => progress.update(done));
-      progress.stage('tracing', matched.transfers.length, 'transfers');
-      const options = traceOptions(ledgers, { method, earmark: args.earmark, onProgress: (done) => progress.update(done) });
-      const traced = await traceInThreads(matched.transfers, ledgers.companies, options, jobs, (threads) =>
-        progress.stage(`tracing in ${threads} threads`, matched.transfers.length, 'transfers'),
-      );
-      const rec = reconcileTraced(ledgers, matched, traced);
-      progress.stage('reporting', periods.length, 'folders');
-      const built = reportFolderStreams(rec, periods, { bom: args.bom });
-      reports = built.reports;
-      // writeFolders catches Ctrl-C (and SIGTERM) itself while it writes: no partial output.
-      await writeFolders(args.out, built.folders);
+      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, jobs }, progress);
     } finally {
       progress.done();
     }
+    const { ledgers, reports } = result;
     if (args.quiet) return;
     const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));
     const lines: string[] = [];
