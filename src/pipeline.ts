@@ -64,8 +64,6 @@ export interface ReportOptions {
   readonly bom: boolean;
 }
 
-export const REPORT_FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'manifest.json'] as const;
-
 /** A table's CSV, made as it is written. */
 function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): FileContent {
   return { chunks: () => tableChunks(t, options) };

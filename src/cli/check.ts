@@ -5,6 +5,7 @@ import { matchTransfers } from '../match/match.js';
 import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
 import { textTable, withThousands } from '../report/text-table.js';
+import { byCodeUnits } from '../sort.js';
 import { jobsOf, withLedgers } from './options.js';
 
 export interface CheckArgs {
@@ -15,7 +16,7 @@ export interface CheckArgs {
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check',
   describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
-  builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not') as never,
+  builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not'),
   handler: async (args) => {
     const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });
     const matched = matchTransfers(ledgers);
@@ -26,7 +27,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       `${ledgers.files.length} ledger files, ${ledgers.companies.length} companies, ${ledgers.rows.length} rows, currency ${ledgers.currency || '(none)'}`,
       `${matched.transfers.length} transfers: ${counts.yes} matched pairs, ${counts.no} unmatched sides, ${counts.external} with external parties`,
     ];
-    const exceptions = [...matched.exceptions].sort((x, y) => (x.company < y.company ? -1 : x.company > y.company ? 1 : x.row.ts - y.row.ts || x.row.seq - y.row.seq));
+    const exceptions = [...matched.exceptions].sort((x, y) => byCodeUnits(x.company, y.company) || x.row.ts - y.row.ts || x.row.seq - y.row.seq);
     if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
     else {
       out.push(`${exceptions.length} exceptions (unfunded outflows are found by tracing: see roundtrip run):`);

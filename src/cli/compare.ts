@@ -40,7 +40,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('bom', { type: 'boolean', default: true, describe: 'start the CSV with a UTF-8 BOM (--no-bom to drop it)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
       .example('$0 compare', 'write reports/all/methods.csv and print the five answers, widest spreads first')
-      .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored') as never,
+      .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored'),
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
     const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });

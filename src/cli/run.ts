@@ -27,7 +27,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('bom', { type: 'boolean', default: true, describe: 'start each CSV with a UTF-8 BOM (--no-bom to drop it)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (no summary, no progress line)' })
       .example('$0 run', 'reconcile ledgers/ into reports/all/')
-      .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case') as never,
+      .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case'),
   handler: async (args) => {
     const method = methodOf(args.method);
     const periods = parsePeriods(listOf(args.period));

@@ -12,6 +12,7 @@ import { assertBooks, checkBooks } from '../report/check.js';
 import type { Period } from '../report/period.js';
 import { summarise } from '../report/reports.js';
 import { table, type Table } from '../report/table.js';
+import { byCodeUnits as cmp } from '../sort.js';
 import { METHODS, type Method } from '../trace/methods.js';
 
 /** One reconciliation per method, all with the same earmark setting. */
@@ -53,9 +54,6 @@ export function compareMethods(ledgers: Ledgers, matched: Matched, earmark: bool
   return { ledgers, chosen: methodSet(ledgers, matched, earmark), other: methodSet(ledgers, matched, !earmark) };
 }
 
-function cmp(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * The rows of methods.csv for one period, sorted by company then category
