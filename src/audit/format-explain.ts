@@ -8,7 +8,7 @@ import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
 import type { ExplainPart, ExplainReport, ExplainView } from './explain.js';
-import { clean, disputedNote, rowJson, stakeJson, stakeLines } from './format.js';
+import { clean, disputedNote, rowJson, stakeJson, stakeLines } from './format-common.js';
 import { isDisputed } from '../report/reports.js';
 import { PLAIN, type Style } from './style.js';
 
