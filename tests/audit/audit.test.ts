@@ -8,11 +8,11 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { wantsColour } from '../src/audit/style.js';
-import { runCli } from './helpers.js';
+import { wantsColour } from '../../src/audit/style.js';
+import { runCli } from '../support/helpers.js';
 
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
-const goldenDir = join(import.meta.dirname, 'fixtures', 'audit');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
+const goldenDir = join(import.meta.dirname, '..', 'fixtures', 'audit');
 const ledgersOf = (example: string): string => join(examples, example, 'ledgers');
 
 type Record = { [column: string]: string };

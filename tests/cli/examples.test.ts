@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli } from '../support/helpers.js';
 
-const root = join(import.meta.dirname, 'fixtures', 'examples');
+const root = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

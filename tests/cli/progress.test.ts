@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressFor, silentProgress, terminalProgress } from '../src/cli/progress.js';
+import { progressFor, silentProgress, terminalProgress } from '../../src/cli/progress.js';
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
   const stream = {

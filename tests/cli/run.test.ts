@@ -4,10 +4,10 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli } from '../support/helpers.js';
 
-const repo = join(import.meta.dirname, '..');
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const repo = join(import.meta.dirname, '..', '..');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-run-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFiles } from '../src/write/atomic.js';
-import { RoundtripError } from '../src/errors.js';
-import { METHODS } from '../src/trace/methods.js';
-import { runCli } from './helpers.js';
+import { writeFiles } from '../../src/write/atomic.js';
+import { RoundtripError } from '../../src/errors.js';
+import { METHODS } from '../../src/trace/methods.js';
+import { runCli } from '../support/helpers.js';
 
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-compare-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;

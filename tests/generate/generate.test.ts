@@ -13,9 +13,9 @@ import {
   validateGenerateOptions,
   type ExceptionCode,
   type GeneratedFile,
-} from '../src/generate/generate.js';
-import { writeGeneratedLedgers } from '../src/generate/write.js';
-import { generateCommand } from '../src/cli/generate.js';
+} from '../../src/generate/generate.js';
+import { writeGeneratedLedgers } from '../../src/generate/write.js';
+import { generateCommand } from '../../src/cli/generate.js';
 
 function hashOf(files: readonly GeneratedFile[]): string {
   const hash = createHash('sha256');

@@ -5,9 +5,9 @@
  * is derived by hand in the comments (SPEC §3.1 allocate, §3.2, §3.4).
  */
 import { describe, expect, it } from 'vitest';
-import { RoundtripError } from '../src/errors.js';
-import { loadLedgers } from '../src/load/load.js';
-import { METHODS, type Method, minorOf, reportRows, runReports } from './support/pipeline.js';
+import { RoundtripError } from '../../src/errors.js';
+import { loadLedgers } from '../../src/load/load.js';
+import { METHODS, type Method, minorOf, reportRows, runReports } from '../support/pipeline.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const encoder = new TextEncoder();

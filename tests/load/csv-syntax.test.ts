@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runOnLedgers, type CliResult } from './helpers.js';
+import { runOnLedgers, type CliResult } from '../support/helpers.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const EXPECTED_LEDGER = 'expected a UTF-8 CSV ledger whose first line is a header row such as id,date,direction,counterparty,kind,category,amount,currency';

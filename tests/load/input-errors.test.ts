@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLedgers } from '../src/load/load.js';
-import { RoundtripError } from '../src/errors.js';
-import { runCli, runOnLedgers, type CliResult } from './helpers.js';
+import { loadLedgers } from '../../src/load/load.js';
+import { RoundtripError } from '../../src/errors.js';
+import { runCli, runOnLedgers, type CliResult } from '../support/helpers.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-input-errors-'));

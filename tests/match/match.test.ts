@@ -1,8 +1,8 @@
 /** SPEC §2: every path of matching and every exception it finds. */
 import { describe, expect, it } from 'vitest';
-import { matchTransfers } from '../src/match/match.js';
-import type { Exception, Transfer } from '../src/model.js';
-import { ledgersOf } from './ledger-text.js';
+import { matchTransfers } from '../../src/match/match.js';
+import type { Exception, Transfer } from '../../src/model.js';
+import { ledgersOf } from '../support/ledger-text.js';
 
 function summary(e: Exception): string {
   return [e.code, e.company, e.id, e.row.date, e.counterparty, String(e.amount), e.counterpartyRow?.id ?? '', e.detail].join('|');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocateBig } from '../src/money/allocate.js';
-import { formatAmount, percent } from '../src/money/amount.js';
+import { allocate, allocateBig } from '../../src/money/allocate.js';
+import { formatAmount, percent } from '../../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
   it('splits the rounding example: 100 over [rest 200, stake 100] is 67 / 33', () => {

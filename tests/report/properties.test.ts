@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Books, COLUMNS, type Column, ledgerFiles, ledgerSet, type LedgerSet, type LedgerRow, permutation, prng, soloCompany, writeLedgers } from './support/ledger-set.js';
-import { CSV_REPORTS, METHODS, type Method, minorOf, parseReport, reportRows, runReports, type RunResult } from './support/pipeline.js';
+import { type Books, COLUMNS, type Column, ledgerFiles, ledgerSet, type LedgerSet, type LedgerRow, permutation, prng, soloCompany, writeLedgers } from '../support/ledger-set.js';
+import { CSV_REPORTS, METHODS, type Method, minorOf, parseReport, reportRows, runReports, type RunResult } from '../support/pipeline.js';
 
 const cases = new Map<string, number>();
 const counted = (name: string): void => {

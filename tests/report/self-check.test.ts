@@ -4,11 +4,11 @@
  * The books of a real run are tampered with here to see each check fail.
  */
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf, RoundtripError } from '../src/errors.js';
-import { reconcileLedgers } from '../src/pipeline.js';
-import { assertBooks, checkBooks } from '../src/report/check.js';
-import { summarise } from '../src/report/reports.js';
-import { ledgersOf } from './ledger-text.js';
+import { exitCodeOf, RoundtripError } from '../../src/errors.js';
+import { reconcileLedgers } from '../../src/pipeline.js';
+import { assertBooks, checkBooks } from '../../src/report/check.js';
+import { summarise } from '../../src/report/reports.js';
+import { ledgersOf } from '../support/ledger-text.js';
 
 const rec = reconcileLedgers(
   ledgersOf({

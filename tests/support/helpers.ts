@@ -1,7 +1,7 @@
 /** Test helpers: run the CLI in-process and capture what it prints. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { main } from '../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
   code: number;

@@ -1,6 +1,6 @@
 /** Builds in-memory ledger sets for tests: file name → CSV lines (header added). */
-import { loadLedgers } from '../src/load/load.js';
-import type { Ledgers } from '../src/model.js';
+import { loadLedgers } from '../../src/load/load.js';
+import type { Ledgers } from '../../src/model.js';
 
 export const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 

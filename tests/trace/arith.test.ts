@@ -9,19 +9,19 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateLedgers } from '../src/generate/generate.js';
-import { loadLedgers } from '../src/load/load.js';
-import { readLedgers } from '../src/load/read.js';
-import { matchTransfers } from '../src/match/match.js';
-import type { Ledgers } from '../src/model.js';
-import { allocateBig } from '../src/money/allocate.js';
-import { type Arith, BIGINT, DOUBLE } from '../src/trace/arith.js';
+import { generateLedgers } from '../../src/generate/generate.js';
+import { loadLedgers } from '../../src/load/load.js';
+import { readLedgers } from '../../src/load/read.js';
+import { matchTransfers } from '../../src/match/match.js';
+import type { Ledgers } from '../../src/model.js';
+import { allocateBig } from '../../src/money/allocate.js';
+import { type Arith, BIGINT, DOUBLE } from '../../src/trace/arith.js';
 import fc from 'fast-check';
-import { traceProRata } from '../src/trace/fast.js';
-import { METHODS, type Method } from '../src/trace/methods.js';
-import { fitsDoubles, trace, traceWith } from '../src/trace/trace.js';
-import { ledgerFiles, ledgerSet } from './support/ledger-set.js';
-import { figures } from './support/trace-figures.js';
+import { traceProRata } from '../../src/trace/fast.js';
+import { METHODS, type Method } from '../../src/trace/methods.js';
+import { fitsDoubles, trace, traceWith } from '../../src/trace/trace.js';
+import { ledgerFiles, ledgerSet } from '../support/ledger-set.js';
+import { figures } from '../support/trace-figures.js';
 
 /** Sets the fast pro-rata trace itself traced (the fast-check sets include amounts past 2^50). */
 let fitted = 0;
@@ -49,7 +49,7 @@ function bothWays(ledgers: Ledgers, methods: readonly Method[] = METHODS): void 
   }
 }
 
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 
 describe('doubles and BigInt trace alike', () => {
   it.each(readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name))('example %s', async (name) => {
@@ -57,7 +57,7 @@ describe('doubles and BigInt trace alike', () => {
   });
 
   it('the sample ledgers', async () => {
-    bothWays(await readLedgers(join(import.meta.dirname, '..', 'ledgers')));
+    bothWays(await readLedgers(join(import.meta.dirname, '..', '..', 'ledgers')));
   });
 
   it.each([1, 2, 3])('a generated set (seed %i) with every exception code', (seed) => {

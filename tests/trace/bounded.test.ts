@@ -4,11 +4,11 @@
  * drawn to zero is dropped, and fifo/lifo lots are dropped as they are spent.
  */
 import { describe, expect, it } from 'vitest';
-import { matchTransfers } from '../src/match/match.js';
-import type { Method } from '../src/trace/methods.js';
-import { METHODS } from '../src/trace/methods.js';
-import { trace } from '../src/trace/trace.js';
-import { ledgersOf } from './ledger-text.js';
+import { matchTransfers } from '../../src/match/match.js';
+import type { Method } from '../../src/trace/methods.js';
+import { METHODS } from '../../src/trace/methods.js';
+import { trace } from '../../src/trace/trace.js';
+import { ledgersOf } from '../support/ledger-text.js';
 
 function stateAfter(files: Record<string, string[]>, method: Method) {
   const ledgers = ledgersOf(files);

@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLedgers } from '../src/load/load.js';
-import { formatAmount } from '../src/money/amount.js';
-import type { Ledgers } from '../src/model.js';
-import { reconcileLedgers, type Reconciliation } from '../src/pipeline.js';
-import { METHODS, type Method } from '../src/trace/methods.js';
-import { runCli } from './helpers.js';
+import { loadLedgers } from '../../src/load/load.js';
+import { formatAmount } from '../../src/money/amount.js';
+import type { Ledgers } from '../../src/model.js';
+import { reconcileLedgers, type Reconciliation } from '../../src/pipeline.js';
+import { METHODS, type Method } from '../../src/trace/methods.js';
+import { runCli } from '../support/helpers.js';
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 

@@ -1,9 +1,9 @@
 /** SPEC §3 tracing on small hand-computed cases the shared examples do not cover. */
 import { describe, expect, it } from 'vitest';
-import { reconcileLedgers, reportFolders } from '../src/pipeline.js';
-import { ALL } from '../src/report/period.js';
-import type { Method } from '../src/trace/methods.js';
-import { ledgersOf } from './ledger-text.js';
+import { reconcileLedgers, reportFolders } from '../../src/pipeline.js';
+import { ALL } from '../../src/report/period.js';
+import type { Method } from '../../src/trace/methods.js';
+import { ledgersOf } from '../support/ledger-text.js';
 
 /** Runs the pipeline and returns the report CSVs without BOM, rows as lines (header dropped). */
 function reports(files: Record<string, readonly string[]>, method: Method = 'pro-rata', earmark = true) {

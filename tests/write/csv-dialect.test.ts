@@ -19,10 +19,10 @@
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { table, type Table } from '../src/report/table.js';
-import { tableToCsv } from '../src/write/csv.js';
-import { HOSTILE_TEXT } from './support/ledger-set.js';
-import { CSV_REPORTS, parseReport, readLedgerDir, reportRows, runReports } from './support/pipeline.js';
+import { table, type Table } from '../../src/report/table.js';
+import { tableToCsv } from '../../src/write/csv.js';
+import { HOSTILE_TEXT } from '../support/ledger-set.js';
+import { CSV_REPORTS, parseReport, readLedgerDir, reportRows, runReports } from '../support/pipeline.js';
 
 let runs = 0;
 afterAll(() => console.log(`csv dialect: ${runs} generated tables compared with csv-stringify`));
@@ -126,7 +126,7 @@ describe('report dialect (writing)', () => {
   });
 
   it('the reports of the hostile ledgers are in the dialect: BOM, CRLF, text guarded, amounts plain', () => {
-    const { files } = runReports(readLedgerDir(new URL('./fixtures/hostile/ledgers', import.meta.url).pathname));
+    const { files } = runReports(readLedgerDir(new URL('../fixtures/hostile/ledgers', import.meta.url).pathname));
     for (const file of CSV_REPORTS) {
       const written = files.get(file) as string;
       expect(written.startsWith('\uFEFF'), file).toBe(true);

@@ -14,12 +14,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exitCodeOf, RoundtripError } from '../src/errors.js';
-import { writeFolders, type FolderContent } from '../src/write/atomic.js';
-import { runCli } from './helpers.js';
+import { exitCodeOf, RoundtripError } from '../../src/errors.js';
+import { writeFolders, type FolderContent } from '../../src/write/atomic.js';
+import { runCli } from '../support/helpers.js';
 
-const repo = join(import.meta.dirname, '..');
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const repo = join(import.meta.dirname, '..', '..');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -32,9 +32,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
-import { formulasIn, readFirstSheet, type SheetCell } from './support/fods.js';
-import { CSV_REPORTS, parseCsvText, parseReport } from './support/pipeline.js';
+import { runCli } from '../support/helpers.js';
+import { formulasIn, readFirstSheet, type SheetCell } from '../support/fods.js';
+import { CSV_REPORTS, parseCsvText, parseReport } from '../support/pipeline.js';
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -58,7 +58,7 @@ if (SOFFICE === undefined) {
   console.warn(`SKIPPED tests/spreadsheet.test.ts: ${reason}. The reports were NOT checked in a real spreadsheet.`);
 }
 
-const root = import.meta.dirname;
+const root = join(import.meta.dirname, '..');
 const SETS = {
   sample: join(root, '..', 'ledgers'),
   hostile: join(root, 'fixtures', 'hostile', 'ledgers'),
