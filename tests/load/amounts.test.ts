@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { RoundtripError } from '../../src/errors.js';
 import { loadLedgers } from '../../src/load/load.js';
 import { METHODS, type Method, minorOf, reportRows, runReports } from '../support/pipeline.js';
+import { HEADER } from '../support/ledger-text.js';
 
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const encoder = new TextEncoder();
 
 /** Ledger files from rows written as CSV lines (no field needs quoting here). */

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runOnLedgers, type CliResult } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const EXPECTED_LEDGER = 'expected a UTF-8 CSV ledger whose first line is a header row such as id,date,direction,counterparty,kind,category,amount,currency';
 const EXCEL = 'expected UTF-8 CSV: in Excel or LibreOffice, save the sheet as "CSV UTF-8 (comma delimited)"';
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-csv-syntax-'));

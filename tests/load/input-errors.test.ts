@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadLedgers } from '../../src/load/load.js';
 import { RoundtripError } from '../../src/errors.js';
 import { runCli, runOnLedgers, type CliResult } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-input-errors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

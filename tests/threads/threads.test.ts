@@ -27,6 +27,7 @@ import type { Ledgers, Row } from '../../src/model.js';
 import type { traceInThreads } from '../../src/trace/threads.js';
 import { trace } from '../../src/trace/trace.js';
 import { figures } from '../support/trace-figures.js';
+import { HEADER } from '../support/ledger-text.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
@@ -72,7 +73,6 @@ function writeSet(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo\n';
 
 describe('rows in columns, packed for another thread', () => {
   it.each(sets)('pack then append gives back every row of %s, seq included', async (dir) => {
@@ -129,8 +129,8 @@ describe('reading in threads', () => {
 
   it('an input error in one thread: the same message, in file and line order, as one thread gives', async () => {
     const dir = writeSet('bad-id', {
-      'alpha.csv': `${HEADER}a1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\na1,2026-01-03,in,customers,revenue,cloud,5.00,USD,,,\n`,
-      'beta.csv': `${HEADER}b1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\nb2,2026-02-30,in,customers,revenue,cloud,5.00,USD,,,\n`,
+      'alpha.csv': `${HEADER}\na1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\na1,2026-01-03,in,customers,revenue,cloud,5.00,USD,,,\n`,
+      'beta.csv': `${HEADER}\nb1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\nb2,2026-02-30,in,customers,revenue,cloud,5.00,USD,,,\n`,
     });
     const message = await errorOf(dir, 1);
     expect(message).toContain('alpha.csv:3');
@@ -140,8 +140,8 @@ describe('reading in threads', () => {
 
   it('two currencies, each alone in its thread: the one-currency error of a single thread', async () => {
     const dir = writeSet('two-currencies', {
-      'alpha.csv': `${HEADER}a1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\n`,
-      'beta.csv': `${HEADER}b1,2026-01-02,in,customers,revenue,cloud,10.00,EUR,,,\n`,
+      'alpha.csv': `${HEADER}\na1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\n`,
+      'beta.csv': `${HEADER}\nb1,2026-01-02,in,customers,revenue,cloud,10.00,EUR,,,\n`,
     });
     const message = await errorOf(dir, 1);
     expect(message).toContain('currency "EUR" differs from the run\'s currency USD, first used at');

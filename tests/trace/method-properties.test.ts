@@ -27,9 +27,9 @@ import { BalanceView, LotView, type View as ViewOf } from '../../src/trace/views
 type Parts = PartsOf<bigint>;
 type View = ViewOf<bigint>;
 import { runCli } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
 const SEED = 20260120;
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const COMPANIES = ['amazon', 'nvidia', 'openai', 'oracle'];
 const DEALS = ['', '', 'D1', 'D2'];
 

@@ -14,8 +14,8 @@ import type { Ledgers } from '../../src/model.js';
 import { reconcileLedgers, type Reconciliation } from '../../src/pipeline.js';
 import { METHODS, type Method } from '../../src/trace/methods.js';
 import { runCli } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
-const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 
 /** Builds ledgers transfer by transfer; both sides of an intercompany transfer share a ref. */
 class Books {

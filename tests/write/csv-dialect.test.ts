@@ -23,6 +23,7 @@ import { table, type Table } from '../../src/report/table.js';
 import { tableToCsv } from '../../src/write/csv.js';
 import { HOSTILE_TEXT } from '../support/ledger-set.js';
 import { CSV_REPORTS, parseReport, readLedgerDir, reportRows, runReports } from '../support/pipeline.js';
+import { HEADER } from '../support/ledger-text.js';
 
 let runs = 0;
 afterAll(() => console.log(`csv dialect: ${runs} generated tables compared with csv-stringify`));
@@ -149,10 +150,9 @@ describe('report dialect (writing)', () => {
 });
 
 describe('ledger dialect (reading): sources cite physical lines', () => {
-  const header = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
   const body = (eol: string): string =>
     [
-      header,
+      HEADER,
       `A1,2026-01-01,in,opening,other,,100.00,USD,,,"opening${eol}spanning${eol}three lines"`,
       `A2,2026-01-02,in,customers,revenue,cloud,1.00,USD,,,plain`,
       `"A3${eol}two lines",2026-01-03,in,"c${eol}d",revenue,cloud,2.00,USD,,,`,

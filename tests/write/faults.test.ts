@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeOf, RoundtripError } from '../../src/errors.js';
 import { writeFolders, type FolderContent } from '../../src/write/atomic.js';
 import { runCli } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
@@ -324,7 +325,6 @@ const built = existsSync(join(repo, 'dist', 'cli', 'main.js'));
 /** A ledger set big enough that writing 120 period folders takes a while. */
 function bigLedgers(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const header = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo\n';
   for (let c = 0; c < 2; c++) {
     const lines: string[] = [];
     for (let i = 0; i < 600; i++) {
@@ -333,7 +333,7 @@ function bigLedgers(dir: string): void {
       const income = i % 3 !== 0;
       lines.push(`r${i},${year}-${month}-15,${income ? 'in' : 'out'},ext${i % 7},${income ? 'revenue' : 'purchase'},cloud,${100 + i}.00,USD,,,`);
     }
-    writeFileSync(join(dir, `c${c}.csv`), header + lines.join('\n') + '\n');
+    writeFileSync(join(dir, `c${c}.csv`), `${HEADER}\n${lines.join('\n')}\n`);
   }
 }
 
