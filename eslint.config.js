@@ -12,7 +12,9 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 export const LAYERS = [
   { name: 'base', rooms: [['src/model.ts', 'src/errors.ts', 'src/sort.ts', 'src/version.ts', 'src/money']] },
   { name: 'threads', rooms: [['src/threads']] },
-  { name: 'stages', rooms: [['src/load'], ['src/match'], ['src/trace']] },
+  { name: 'load', rooms: [['src/load']] },
+  { name: 'match', rooms: [['src/match']] },
+  { name: 'trace', rooms: [['src/trace']] },
   { name: 'report', rooms: [['src/report']] },
   { name: 'write', rooms: [['src/write']] },
   { name: 'pipeline', rooms: [['src/pipeline.ts']] },

@@ -20,7 +20,7 @@ async function messagesOf(code: string, filePath: string): Promise<string[]> {
 
 describe('the layer order', () => {
   it('is the order the README shows', () => {
-    expect(ORDER).toBe('base → threads → load | match | trace → report → write → pipeline → batch | audit | compare → generate → cli');
+    expect(ORDER).toBe('base → threads → load → match → trace → report → write → pipeline → batch | audit | compare → generate → cli');
     expect(readFileSync('README.md', 'utf8')).toContain(ORDER);
   });
 
@@ -39,9 +39,16 @@ describe('the layer order', () => {
   });
 
   it('fails the lint on an import from another room of the same layer', async () => {
+    const code = "import { compareMethods } from '../compare/compare.js';\nexport const c = compareMethods;\n";
+    expect(await messagesOf(code, 'src/audit/violation.ts')).toEqual([
+      `1:32 import-x/no-restricted-paths: Unexpected path "../compare/compare.js" imported in restricted zone. audit may import only from itself and the layers below it: ${ORDER}.`,
+    ]);
+  });
+
+  it('fails the lint on an import from a later stage', async () => {
     const code = "import { matchTransfers } from '../match/match.js';\nexport const m = matchTransfers;\n";
-    expect(await messagesOf(code, 'src/trace/violation.ts')).toEqual([
-      `1:32 import-x/no-restricted-paths: Unexpected path "../match/match.js" imported in restricted zone. trace may import only from itself and the layers below it: ${ORDER}.`,
+    expect(await messagesOf(code, 'src/load/violation.ts')).toEqual([
+      `1:32 import-x/no-restricted-paths: Unexpected path "../match/match.js" imported in restricted zone. load may import only from itself and the layers below it: ${ORDER}.`,
     ]);
   });
 
