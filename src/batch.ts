@@ -4,13 +4,12 @@
  * it pays), reconcile and check, make the report folders and write them
  * atomically. cli/run.ts parses the options, calls `runBatch` and prints.
  */
-import { readLedgers } from './load/read.js';
+import { readLedgers, type ReadOptions } from './load/read.js';
 import { matchTransfers } from './match/match.js';
 import type { Ledgers } from './model.js';
 import { reconcileTraced, reportFolderStreams, traceOptions } from './pipeline.js';
 import type { Period } from './report/period.js';
 import type { PeriodReport } from './report/reports.js';
-import type { Jobs } from './threads/pool.js';
 import type { Method } from './trace/methods.js';
 import { traceInThreads } from './trace/threads.js';
 import { writeFolders } from './write/atomic.js';
@@ -22,7 +21,8 @@ export interface BatchOptions {
   readonly method: Method;
   readonly earmark: boolean;
   readonly bom: boolean;
-  readonly jobs: Jobs;
+  /** How to read the ledgers (`jobs`, and whatever else the reading takes); `jobs` also says how many threads trace. */
+  readonly read: ReadOptions;
 }
 
 /** Where the batch says how far it is (the command shows it as a progress line). */
@@ -40,7 +40,8 @@ export interface BatchResult {
 }
 
 export async function runBatch(options: BatchOptions, progress: BatchProgress): Promise<BatchResult> {
-  const { method, earmark, jobs, periods } = options;
+  const { method, earmark, periods } = options;
+  const jobs = options.read.jobs ?? 'auto';
   progress.stage('loading', 1, 'files');
   let loading = 'loading';
   const ledgers = await readLedgers(
@@ -49,7 +50,7 @@ export async function runBatch(options: BatchOptions, progress: BatchProgress): 
       if (done === 0) progress.stage(loading, total, 'files');
       else progress.update(done, rows);
     },
-    { jobs, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
+    { ...options.read, onThreads: (threads) => (loading = `loading in ${threads} threads`) },
   );
   progress.stage('matching', ledgers.rows.length, 'rows');
   const matched = matchTransfers(ledgers, (done) => progress.update(done));

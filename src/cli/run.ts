@@ -35,7 +35,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jobs = jobsOf(args.jobs);
     let result: BatchResult;
     try {
-      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, jobs }, progress);
+      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs } }, progress);
     } finally {
       progress.done();
     }
