@@ -5,16 +5,13 @@
  * spreads first.
  */
 import type { CommandModule } from 'yargs';
-import { byWidestSpread, compareMethods, differs, methodsLines, methodsTable, type MethodsLine } from '../compare/compare.js';
-import { readLedgers } from '../load/read.js';
-import { matchTransfers } from '../match/match.js';
+import { byWidestSpread, differs, type MethodsLine } from '../compare/compare.js';
+import { METHODS_FILE, runCompare } from '../compare/run.js';
 import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
-import { METHODS } from '../trace/methods.js';
-import { writeFiles, type FileInFolder } from '../write/atomic.js';
-import { tableToCsv } from '../write/csv.js';
-import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
 import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
+import { METHODS } from '../trace/methods.js';
+import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
 
 export interface CompareArgs {
   ledgers: string;
@@ -25,8 +22,6 @@ export interface CompareArgs {
   bom: boolean;
   quiet: boolean;
 }
-
-export const METHODS_FILE = 'methods.csv';
 
 const earmarkWord = (on: boolean): string => (on ? 'earmarks on' : 'earmarks off');
 
@@ -43,23 +38,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored'),
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });
-    const matched = matchTransfers(ledgers);
-    const comparison = compareMethods(ledgers, matched, args.earmark);
+    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs) } });
     const digits = ledgers.minorDigits;
-
-    const perPeriod = periods.map((period) => ({
-      period,
-      lines: methodsLines(comparison.chosen, period),
-      other: methodsLines(comparison.other, period),
-    }));
-    const files: FileInFolder[] = perPeriod.map(({ period, lines }) => ({
-      folder: period.name,
-      name: METHODS_FILE,
-      content: tableToCsv(methodsTable(lines, digits), { bom: args.bom }),
-    }));
-    // writeFiles catches Ctrl-C (and SIGTERM) itself while it writes: no partial output.
-    await writeFiles(args.out, files);
     if (args.quiet) return;
 
     const money = (m: bigint): string => withThousands(formatAmount(m, digits));

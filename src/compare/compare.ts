@@ -1,7 +1,7 @@
 /**
  * compare: every tracing method of SPEC §3.4 side by side, over one parse
  * and one match, with and without earmarks. Pure: ledgers in, figures and
- * tables out; src/cli/compare.ts does the reading and writing.
+ * tables out; compare/run.ts does the reading and writing.
  */
 import { internalError } from '../errors.js';
 import type { Ledgers } from '../model.js';
