@@ -56,6 +56,32 @@ export interface Ledgers {
   /** The run's currency ('' when there are no rows). */
   readonly currency: string;
   readonly minorDigits: number;
+  /** The declared holdings (SPEC §9), when an ownership file was read. */
+  readonly ownership?: Ownership;
+}
+
+/** One declared holding (SPEC §9): from `day` on, `holder` owns `percent` of `held`, until the pair's next row. */
+export interface Holding {
+  /** `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly holder: string;
+  readonly held: string;
+  /** The percent in hundredths (27.00 → 2700), 0 to 10000; 0 ends the holding. */
+  readonly hundredths: number;
+  /** 1-based physical line in the ownership file. */
+  readonly line: number;
+}
+
+/** The ownership file of a run (`_ownership.csv` in the ledger folder or `--ownership FILE`). */
+export interface Ownership {
+  /** As listed in manifest.json: `_ownership.csv` from the ledger folder, else the path given to --ownership. */
+  readonly name: string;
+  /** The path as the user would type it (for messages). */
+  readonly path: string;
+  readonly sha256: string;
+  readonly rows: number;
+  /** In file order. */
+  readonly holdings: readonly Holding[];
 }
 
 export type MatchStatus = 'yes' | 'no' | 'external';

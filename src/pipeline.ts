@@ -5,6 +5,7 @@
 import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
+import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
 import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
@@ -23,6 +24,8 @@ export interface Reconciliation {
   readonly returning: readonly Returning[];
   readonly exceptions: readonly Exception[];
   readonly checks: readonly CheckResult[];
+  /** Who is related to whom, on which day (SPEC §9). */
+  readonly relations: Relations;
 }
 
 export interface TraceChoice {
@@ -53,7 +56,8 @@ export function reconcileTraced(ledgers: Ledgers, matched: Matched, traced: Trac
   const revenue = revenueLines(matched, traced);
   const checks = checkBooks(traced, revenue, summarise(revenue), ledgers.minorDigits);
   assertBooks(checks, 'all');
-  return { ledgers, matched, traced, revenue, returning: sortedReturning(traced), exceptions: allExceptions(matched, traced), checks };
+  const relations = new Relations(ledgers.ownership, matched.transfers);
+  return { ledgers, matched, traced, revenue, returning: sortedReturning(traced), exceptions: allExceptions(matched, traced), checks, relations };
 }
 
 export function reconcileLedgers(ledgers: Ledgers, choice: TraceChoice): Reconciliation {
@@ -78,8 +82,9 @@ function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): 
 export function reportFolderStreams(rec: Reconciliation, periods: readonly Period[], options: ReportOptions): { reports: PeriodReport[]; folders: FolderContent[] } {
   const reports: PeriodReport[] = [];
   const folders: FolderContent[] = [];
+  const exposure = { relations: rec.relations, companies: new Set(rec.ledgers.companies), latest: latestDay(rec.ledgers) };
   for (const period of periods) {
-    const report = periodReport(period, rec.revenue, rec.returning, rec.exceptions);
+    const report = periodReport(period, rec.revenue, rec.returning, rec.exceptions, exposure);
     const checks = checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
     assertBooks(checks, period.name);
     const tables = reportTables(report, rec.ledgers.minorDigits);
@@ -88,6 +93,7 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
       ['revenue.csv', csvContent(tables.revenue, options)],
       ['circular.csv', csvContent(tables.circular, options)],
       ['exceptions.csv', csvContent(tables.exceptions, options)],
+      ['exposure.csv', csvContent(tables.exposure, options)],
       [
         'manifest.json',
         manifest({
@@ -105,6 +111,13 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
     folders.push({ name: period.name, files });
   }
   return { reports, folders };
+}
+
+/** The latest date part of any row of the run, '' when there is none (SPEC §9: where `all` reads its holdings). */
+function latestDay(ledgers: Ledgers): string {
+  let latest = '';
+  for (const row of ledgers.rows) if (row.day > latest) latest = row.day;
+  return latest;
 }
 
 /** The report folders of a run with every file as text (tests, small runs). */

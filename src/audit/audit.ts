@@ -38,6 +38,8 @@ export interface AuditLine {
   readonly line: RevenueLine;
   /** The returning stakes of this receipt, by stake key (empty when all organic). */
   readonly stakes: readonly AuditStake[];
+  /** Why the company and the payer were related parties on the row's date (SPEC §9), '' when they were not. */
+  readonly related: string;
 }
 
 export interface AuditTotal {
@@ -123,7 +125,7 @@ export function auditCompany(rec: Reconciliation, company: string, options: Audi
   }
   const lines = revenue
     .filter((l) => only === 'all' || l.circular > 0n)
-    .map((line) => ({ line, stakes: stakesOf.get(line.transfer) ?? [] }));
+    .map((line) => ({ line, stakes: stakesOf.get(line.transfer) ?? [], related: rec.relations.reason(company, line.row.counterparty, line.row.day) }));
   const categories = summarise(revenue);
   const total: AuditTotal = { booked: 0n, organic: 0n, circular: 0n, disputed: 0n, rows: 0 };
   for (const c of categories) {

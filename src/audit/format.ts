@@ -66,6 +66,7 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
   out.push(
     `organic: money that came to ${company} from elsewhere; circular: ${company}'s own investment coming back to it.`,
     `Under each row with circular money: the stake it belongs to (investor>investee#deal), its route and the investment rows it started as.`,
+    `related: ${company} and the payer were related parties on the row's date (a declared holding either way, or an investment between them).`,
     '',
   );
   if (report.only === 'circular') {
@@ -76,9 +77,9 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
     );
   }
   if (report.lines.length > 0) {
-    const rows = report.lines.map(({ line }) => {
+    const rows = report.lines.map(({ line, related }) => {
       const r = line.row;
-      return [r.date, clean(r.id), clean(r.counterparty), r.category, money(r.amount), money(line.organic), money(line.circular), percent(line.circular, r.amount), line.transfer.matched, clean(source(r)), clean(r.memo)];
+      return [r.date, clean(r.id), clean(r.counterparty), r.category, money(r.amount), money(line.organic), money(line.circular), percent(line.circular, r.amount), line.transfer.matched, related === '' ? '' : 'yes', clean(source(r)), clean(r.memo)];
     });
     const listing = textTable(
       [
@@ -91,6 +92,7 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
         { title: 'circular', align: 'right' },
         { title: 'circular %', align: 'right' },
         { title: 'matched', align: 'left' },
+        { title: 'related', align: 'left' },
         { title: 'source', align: 'left' },
         { title: 'memo', align: 'left' },
       ],
@@ -99,9 +101,10 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
     // Detail lines start under the id column.
     const indent = ' '.repeat(Math.max(4, ...report.lines.map(({ line }) => line.row.date.length)) + 2);
     out.push(style.bold(listing[0] as string), listing[1] as string);
-    report.lines.forEach(({ line, stakes }, i) => {
+    report.lines.forEach(({ line, stakes, related }, i) => {
       out.push(listing[i + 2] as string);
       if (isDisputed(line)) out.push(style.warn(`${indent}${disputedNote(line)}`));
+      if (related !== '') out.push(style.dim(`${indent}related party: ${related}`));
       out.push(...stakeLines(stakes, money, style, indent));
     });
   }
@@ -112,7 +115,9 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
 
 /**
  * CSV: one table a spreadsheet can filter on its first column, `line`:
- * - `revenue`: one per booked revenue row; the revenue columns hold its figures.
+ * - `revenue`: one per booked revenue row; the revenue columns hold its figures;
+ *   `related` is yes when the company and the payer were related parties on
+ *   its date (SPEC §9), and `related_because` says why.
  * - `stake`: one per returning stake of that row; the row's identifying
  *   columns (company…category, source) are repeated, its figures are left
  *   empty, and stake…stake_amount describe the stake.
@@ -140,6 +145,8 @@ export const AUDIT_CSV_COLUMNS: readonly (readonly [string, 'text' | 'number'])[
   ['disputed', 'number'],
   ['matched', 'text'],
   ['payer_kind', 'text'],
+  ['related', 'text'],
+  ['related_because', 'text'],
   ['source', 'text'],
   ['memo', 'text'],
   ['stake', 'text'],
@@ -167,7 +174,7 @@ export function auditCsvTable(report: AuditReport): Table {
     for (const [name, value] of Object.entries(values)) row[col.get(name) as number] = value;
     t.rows.push(row);
   };
-  for (const { line, stakes } of report.lines) {
+  for (const { line, stakes, related } of report.lines) {
     const r = line.row;
     const id = { company: r.company, id: r.id, date: r.date, payer: line.transfer.payer, category: r.category, source: source(r) };
     put({
@@ -180,6 +187,8 @@ export function auditCsvTable(report: AuditReport): Table {
       disputed: money(isDisputed(line) ? r.amount : 0n),
       matched: line.transfer.matched,
       payer_kind: line.payerKind,
+      related: related === '' ? 'no' : 'yes',
+      related_because: related,
       memo: r.memo,
     });
     for (const s of stakes) {
@@ -244,7 +253,7 @@ export function auditJsonValue(report: AuditReport): Record<string, unknown> {
     currency: report.currency,
     only: report.only,
     revenue_rows: report.booked,
-    lines: report.lines.map(({ line, stakes }) => {
+    lines: report.lines.map(({ line, stakes, related }) => {
       const r = line.row;
       return {
         id: r.id,
@@ -258,6 +267,8 @@ export function auditJsonValue(report: AuditReport): Record<string, unknown> {
         matched: line.transfer.matched,
         payer_kind: line.payerKind,
         disputed: isDisputed(line),
+        related: related !== '',
+        related_because: related,
         source: source(r),
         memo: r.memo,
         stakes: stakes.map((s) => stakeJson(s, money)),

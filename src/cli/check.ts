@@ -6,11 +6,12 @@ import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { byCodeUnits } from '../sort.js';
-import { jobsOf, withLedgers } from './options.js';
+import { jobsOf, ownershipOf, withLedgers } from './options.js';
 
 export interface CheckArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -18,7 +19,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
   builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not'),
   handler: async (args) => {
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs) });
+    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership) });
     const matched = matchTransfers(ledgers);
     const counts = { yes: 0, no: 0, external: 0 };
     for (const t of matched.transfers) counts[t.matched]++;
@@ -27,6 +28,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       `${ledgers.files.length} ledger files, ${ledgers.companies.length} companies, ${ledgers.rows.length} rows, currency ${ledgers.currency || '(none)'}`,
       `${matched.transfers.length} transfers: ${counts.yes} matched pairs, ${counts.no} unmatched sides, ${counts.external} with external parties`,
     ];
+    const ownership = ledgers.ownership;
+    if (ownership !== undefined) out.push(`${ownership.holdings.length === 1 ? '1 holding' : `${ownership.holdings.length} holdings`} declared in ${ownership.path}`);
     const exceptions = [...matched.exceptions].sort((x, y) => byCodeUnits(x.company, y.company) || x.row.ts - y.row.ts || x.row.seq - y.row.seq);
     if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
     else {

@@ -11,11 +11,12 @@ import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
 import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
 import { METHODS } from '../trace/methods.js';
-import { jobsOf, listOf, withLedgers, withPeriods } from './options.js';
+import { jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
 
 export interface CompareArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
   out: string;
   period: string[];
   earmark: boolean;
@@ -38,7 +39,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored'),
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs) } });
+    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership) } });
     const digits = ledgers.minorDigits;
     if (args.quiet) return;
 

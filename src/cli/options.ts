@@ -15,7 +15,17 @@ export function withLedgers<T>(y: Argv<T>) {
       default: 'auto',
       describe: 'threads that read the ledger files and trace: a number, or auto (up to 2, one per core, for sets of 16 MB or 200,000 transfers and more)',
       requiresArg: true,
+    })
+    .option('ownership', {
+      type: 'string',
+      describe: 'declared holdings, date,holder,held,percent (SPEC §9); replaces the ledger folder\'s _ownership.csv',
+      requiresArg: true,
     });
+}
+
+/** --ownership FILE, when given. */
+export function ownershipOf(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 const MAX_JOBS = 64;

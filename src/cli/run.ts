@@ -2,14 +2,16 @@
 import type { CommandModule } from 'yargs';
 import { type BatchResult, runBatch } from '../batch.js';
 import { formatAmount, percent } from '../money/amount.js';
+import { largestCounterparties } from '../report/exposure.js';
 import { parsePeriods } from '../report/period.js';
-import { jobsOf, listOf, methodOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from '../report/text-table.js';
 
 export interface RunArgs {
   ledgers: string;
   jobs: string;
+  ownership?: string;
   out: string;
   period: string[];
   method: string;
@@ -35,7 +37,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jobs = jobsOf(args.jobs);
     let result: BatchResult;
     try {
-      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs } }, progress);
+      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs, ownership: ownershipOf(args.ownership) } }, progress);
     } finally {
       progress.done();
     }
@@ -43,6 +45,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.quiet) return;
     const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));
     const lines: string[] = [];
+    const companies = new Set(ledgers.companies);
     for (const report of reports) {
       lines.push(
         `${args.out.replace(/\/+$/, '')}/${report.period}/  (${method}, earmarks ${args.earmark ? 'on' : 'off'}, ${ledgers.currency || 'no currency'}; ${report.revenue.length} revenue rows, ${report.exceptions.length} exceptions)`,
@@ -60,6 +63,25 @@ export const runCommand: CommandModule<object, RunArgs> = {
           report.summary.map((s) => [s.company, s.category, money(s.booked), money(s.circular), percent(s.circular, s.booked), money(s.disputed)]),
         ),
       );
+      const tops = largestCounterparties(report.exposure, companies);
+      if (tops.length > 0) {
+        lines.push(
+          "Largest counterparty of each company, then its largest ledger company when that is another (share of the company's booked revenue; all in exposure.csv):",
+        );
+        lines.push(
+          textTable(
+            [
+              { title: 'company', align: 'left' },
+              { title: 'counterparty', align: 'left' },
+              { title: 'booked', align: 'right' },
+              { title: 'share %', align: 'right' },
+              { title: 'circular', align: 'right' },
+              { title: 'related', align: 'right' },
+            ],
+            tops.map((t) => [t.rank === 'largest' ? t.company : '', t.rank === 'largest' ? t.counterparty : `${t.counterparty} (largest ledger company)`, money(t.booked), t.sharePct, money(t.circular), money(t.related)]),
+          ),
+        );
+      }
     }
     process.stdout.write(lines.join('\n'));
   },

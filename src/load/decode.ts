@@ -60,11 +60,16 @@ function nextBad(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
-export function decodeLedger(bytes: Uint8Array, file: string): Decoded {
+/**
+ * `expected` ends the messages about a file that is not CSV text, and `known`
+ * says which header names are columns (named in messages): a ledger's by
+ * default, another file's for the reference files (SPEC §8, §9).
+ */
+export function decodeLedger(bytes: Uint8Array, file: string, expected: string = EXPECTED_LEDGER, known: (name: string) => boolean = isColumn): Decoded {
   const issues = new IssueList();
   const sniffed = sniffBytes(bytes);
   if (sniffed !== undefined) {
-    issues.add({ file, line: 1, message: `file is ${sniffed.what}, not UTF-8 CSV text (${sniffed.hint ?? EXPECTED_LEDGER})` });
+    issues.add({ file, line: 1, message: `file is ${sniffed.what}, not UTF-8 CSV text (${sniffed.hint ?? expected})` });
     return { ok: false, issues };
   }
   let text: string | undefined;
@@ -78,14 +83,14 @@ export function decodeLedger(bytes: Uint8Array, file: string): Decoded {
   if (text !== undefined) {
     const other = sniffText(text);
     if (other === undefined) return { ok: true, text };
-    issues.add({ file, line: 1, message: `file is ${other}, not CSV (${EXPECTED_LEDGER})` });
+    issues.add({ file, line: 1, message: `file is ${other}, not CSV (${expected})` });
     return { ok: false, issues };
   }
 
   if (looksBinary(bytes, (i) => utf8Length(bytes, i) === 0)) {
     const at = nextBad(bytes, 0);
     const found = at < 0 ? '' : `byte ${hex(bytes[at] as number)} at byte ${at + 1}; `;
-    issues.add({ file, line: 1, message: `file is binary data, not CSV text (${found}${EXPECTED_LEDGER})` });
+    issues.add({ file, line: 1, message: `file is binary data, not CSV text (${found}${expected})` });
     return { ok: false, issues };
   }
 
@@ -104,13 +109,13 @@ export function decodeLedger(bytes: Uint8Array, file: string): Decoded {
   const header = headerNames(bytes, spots.headerRanges);
   for (const spot of spots.found) {
     const b = bytes[spot.offset] as number;
-    const label = spot.record === 0 ? `header column ${spot.field + 1}` : labelOf(header, spot.field);
+    const label = spot.record === 0 ? `header column ${spot.field + 1}` : labelOf(header, spot.field, known);
     const value = showBytes(bytes, spot.start, spot.end, spot.offset);
     const message =
       b === 0
         ? `${label} ${value} contains a NUL byte (at byte ${spot.offset + 1} of the file; expected text: a CSV ledger never holds NUL bytes, is this a binary file?)`
         : `${label} ${value} is not valid UTF-8 (byte ${hex(b)} at byte ${spot.offset + 1} of the file; expected UTF-8: re-export the file as "CSV UTF-8", not Latin-1 or Windows-1252)`;
-    issues.add({ file, line: spot.line, ...(spot.record === 0 || !isColumn(header[spot.field] ?? '') ? {} : { column: header[spot.field] }), message });
+    issues.add({ file, line: spot.line, ...(spot.record === 0 || !known(header[spot.field] ?? '') ? {} : { column: header[spot.field] }), message });
   }
   return { ok: false, issues };
 }
@@ -119,9 +124,9 @@ function hex(b: number): string {
   return `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
-function labelOf(header: readonly string[], field: number): string {
+function labelOf(header: readonly string[], field: number, known: (name: string) => boolean): string {
   const name = header[field];
-  return name !== undefined && isColumn(name) ? name : `field ${field + 1}`;
+  return name !== undefined && known(name) ? name : `field ${field + 1}`;
 }
 
 interface Spot {

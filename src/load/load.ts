@@ -15,7 +15,9 @@ import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
 import { checkHeader } from './header.js';
 import { IssueList } from './issues.js';
+import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
+import { editDistance } from './suggest.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
@@ -29,6 +31,9 @@ const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export function isLedgerName(name: string): boolean {
   return !name.startsWith('.') && name.toLowerCase().endsWith('.csv');
 }
+
+/** The reference files a ledger folder may hold besides its ledgers: rates (SPEC §8) and ownership (§9). */
+export const REFERENCE_FILES: readonly string[] = ['_rates.csv', '_ownership.csv'];
 
 /** The company id a ledger file belongs to: its name up to the first dot. */
 export function companyOf(name: string): string {
@@ -94,7 +99,8 @@ export class LedgerLoader {
     this.displayDir = displayDir;
     // A reading thread (given the run's companies) sends columns on: it needs no row objects.
     this.table = new RowTable(companies === undefined);
-    const sorted = names.filter(isLedgerName).sort(byCodeUnits);
+    // The reference files are read on their own (SPEC §1: they are not ledgers).
+    const sorted = names.filter((name) => isLedgerName(name) && !REFERENCE_FILES.includes(name)).sort(byCodeUnits);
     if (sorted.length === 0) {
       throw inputError([
         { file: displayDir || '.', line: 0, message: 'holds no ledger file (expected one or more COMPANY.csv files, e.g. amazon.csv or amazon.2026-10.csv)' },
@@ -104,6 +110,17 @@ export class LedgerLoader {
       const company = companyOf(name);
       if (COMPANY_ID.test(company)) continue;
       const list = new IssueList();
+      if (name.startsWith('_')) {
+        // A near miss is one edit away, letter case aside (`_Ownership.csv`, `_rate.csv`).
+        const near = REFERENCE_FILES.find((ref) => editDistance(name.toLowerCase(), ref, 1) <= 1);
+        list.add({
+          file: this.display(name),
+          line: 0,
+          message: `file name ${show(name)} starts with "_" but is not a reference file (${near === undefined ? '' : `did you mean ${near}? `}expected ${REFERENCE_FILES.join(' or ')}, exact and lowercase; a ledger's name starts with its company id, e.g. amazon.csv)`,
+        });
+        this.lists.push(list);
+        continue;
+      }
       list.add({
         file: this.display(name),
         line: 0,
@@ -114,6 +131,11 @@ export class LedgerLoader {
     this.toRead = sorted.filter((name) => COMPANY_ID.test(companyOf(name)));
     this.companies = companies === undefined ? [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits) : [...companies];
     this.companySet = new Set(this.companies);
+  }
+
+  /** A file of the folder as the user would type it (the folder joined with the name). */
+  pathOf(name: string): string {
+    return this.display(name);
   }
 
   private display(name: string): string {
@@ -147,6 +169,11 @@ export class LedgerLoader {
     this.fileIndex = this.table.addFile(name, company);
     const rows = this.readText(decoded.text, name, file, company, list);
     this.files.push({ name, path: file, company, sha256, rows });
+  }
+
+  /** Adds the issues of a file read beside the ledgers (a reference file): they are reported with the ledgers' (SPEC §6). */
+  addIssues(list: IssueList): void {
+    if (list.total > 0) this.lists.push(list);
   }
 
   /** Records that the next file of `toRead` could not be read (an input error naming `reason`). */
@@ -369,6 +396,10 @@ export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string):
     displayDir,
   );
   const byName = new Map(inputs.map((input) => [input.name, input.bytes]));
+  const ownershipBytes = byName.get(OWNERSHIP_FILE);
+  const ownership = ownershipBytes === undefined ? undefined : parseOwnership(ownershipBytes, OWNERSHIP_FILE, loader.pathOf(OWNERSHIP_FILE), loader.companyIds);
+  if (ownership !== undefined) loader.addIssues(ownership.issues);
   for (const name of loader.toRead) loader.add(name, byName.get(name) as Uint8Array);
-  return loader.finish();
+  const ledgers = loader.finish();
+  return ownership?.ownership === undefined ? ledgers : { ...ledgers, ownership: ownership.ownership };
 }

@@ -9,6 +9,7 @@ import type { Ledgers } from '../model.js';
 import type { Jobs } from '../threads/pool.js';
 import { isLedgerName, LedgerLoader } from './load.js';
 import { type LoadProgress, readInto, reasonOf } from './read-files.js';
+import { readOwnership } from './read-ownership.js';
 import { readInThreads, threadGroups } from './read-threads.js';
 
 export type { Jobs } from '../threads/pool.js';
@@ -47,12 +48,22 @@ async function ledgerNames(dir: string): Promise<string[]> {
 
 export interface ReadOptions {
   readonly jobs?: Jobs;
+  /** `--ownership FILE`: read instead of the folder's `_ownership.csv` (SPEC §9). */
+  readonly ownership?: string;
   /** Told how many threads read the files, when more than one does (progress display). */
   readonly onThreads?: (threads: number) => void;
 }
 
 export async function readLedgers(dir: string, onProgress?: LoadProgress, options: ReadOptions = {}): Promise<Ledgers> {
-  const loader = new LedgerLoader(await ledgerNames(dir), dir);
+  const names = await ledgerNames(dir);
+  const loader = new LedgerLoader(names, dir);
+  // Its errors are reported with the ledgers' (the loader holds them): read it first.
+  const ownership = await readOwnership(dir, names, loader, options.ownership);
+  const ledgers = await readLedgerFiles(dir, loader, onProgress, options);
+  return ownership === undefined ? ledgers : { ...ledgers, ownership };
+}
+
+async function readLedgerFiles(dir: string, loader: LedgerLoader, onProgress: LoadProgress | undefined, options: ReadOptions): Promise<Ledgers> {
   if (loader.issueCount === 0 && loader.toRead.length > 1) {
     const groups = await threadGroups(dir, loader, options.jobs ?? 'auto');
     if (groups.length > 1) {

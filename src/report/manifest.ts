@@ -41,6 +41,7 @@ export function manifest(input: ManifestInput): string {
     period: report.period,
     currency: ledgers.currency,
     inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, sha256: f.sha256, rows: f.rows })),
+    ownership: ledgers.ownership === undefined ? null : { file: ledgers.ownership.name, sha256: ledgers.ownership.sha256, rows: ledgers.ownership.rows },
     totals: {
       companies: ledgers.companies.length,
       ledger_rows: ledgers.rows.length,

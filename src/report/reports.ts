@@ -8,7 +8,8 @@ import { formatAmount, percent } from '../money/amount.js';
 import type { Returning, TraceResult } from '../trace/trace.js';
 import { byCodeUnits as cmp } from '../sort.js';
 import type { Period } from './period.js';
-import { table, type RowSource } from './table.js';
+import { exposureLines, periodEnd, type ExposureLine, type Relations } from './exposure.js';
+import { table, type RowSource, type Table } from './table.js';
 
 /** One booked revenue row with its split (SPEC §3.2 step 5). */
 export interface RevenueLine {
@@ -36,6 +37,16 @@ export interface PeriodReport {
   readonly summary: readonly SummaryLine[];
   readonly returning: readonly Returning[];
   readonly exceptions: readonly Exception[];
+  /** exposure.csv's lines (SPEC §9). */
+  readonly exposure: readonly ExposureLine[];
+}
+
+/** What the exposure lines of every period need (SPEC §9). */
+export interface ExposureContext {
+  readonly relations: Relations;
+  readonly companies: ReadonlySet<string>;
+  /** The latest date part of any row of the run ('' when none): the `all` period's last day. */
+  readonly latest: string;
 }
 
 
@@ -156,6 +167,7 @@ export function periodReport(
   revenue: readonly RevenueLine[],
   returning: readonly Returning[],
   exceptions: readonly Exception[],
+  context: ExposureContext,
 ): PeriodReport {
   const inRevenue = revenue.filter((l) => period.contains(l.row.day));
   return {
@@ -164,11 +176,12 @@ export function periodReport(
     summary: summarise(inRevenue),
     returning: returning.filter((r) => period.contains(r.cited.day)),
     exceptions: exceptions.filter((e) => period.contains(e.row.day)),
+    exposure: exposureLines(inRevenue, context.relations, context.companies, periodEnd(period, context.latest)),
   };
 }
 
-/** The four CSV tables of SPEC §4. */
-export function reportTables(report: PeriodReport, digits: number): Record<'summary' | 'revenue' | 'circular' | 'exceptions', RowSource> {
+/** The five CSV tables of SPEC §4. */
+export function reportTables(report: PeriodReport, digits: number): Record<'summary' | 'revenue' | 'circular' | 'exceptions' | 'exposure', RowSource> {
   const money = (m: bigint): string => formatAmount(m, digits);
 
   const summary = table([
@@ -276,7 +289,28 @@ export function reportTables(report: PeriodReport, digits: number): Record<'summ
       source(e.row),
     ]);
   }
-  return { summary, revenue: { ...revenue, rows: revenueRows() }, circular: { ...circular, rows: circularRows() }, exceptions };
+  return { summary, revenue: { ...revenue, rows: revenueRows() }, circular: { ...circular, rows: circularRows() }, exceptions, exposure: exposureTable(report.exposure, digits) };
+}
+
+/** exposure.csv (SPEC §9), sorted by company, counterparty, category as the lines are. */
+export function exposureTable(lines: readonly ExposureLine[], digits: number): Table {
+  const money = (m: bigint): string => formatAmount(m, digits);
+  const exposure = table([
+    ['company', 'text'],
+    ['counterparty', 'text'],
+    ['category', 'text'],
+    ['booked', 'number'],
+    ['organic', 'number'],
+    ['circular', 'number'],
+    ['related', 'number'],
+    ['share_pct', 'number'],
+    ['holds_pct', 'number'],
+    ['held_pct', 'number'],
+  ]);
+  for (const l of lines) {
+    exposure.rows.push([l.company, l.counterparty, l.category, money(l.booked), money(l.organic), money(l.circular), money(l.related), l.sharePct, l.holdsPct, l.heldPct]);
+  }
+  return exposure;
 }
 
 export type { Ledgers };

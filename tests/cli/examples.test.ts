@@ -6,35 +6,20 @@
  * `import` example has no report folders (its expected ledger is checked
  * by the import tests).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/helpers.js';
+import { EXAMPLES, exampleVariants, variantArgs } from '../support/examples.js';
 
-const root = join(import.meta.dirname, '..', 'fixtures', 'examples');
+const root = EXAMPLES;
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const REPORTS = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv'];
 
-/** The command-line options an expected folder's name stands for. */
-export function variantArgs(variant: string): string[] {
-  const currency = /-([a-z]{3})$/.exec(variant);
-  if (currency?.[1] !== undefined && !variant.endsWith('-no-earmark')) {
-    return ['--method', variant.slice(0, -4), '--currency', currency[1].toUpperCase()];
-  }
-  if (variant.endsWith('-no-earmark')) return ['--method', variant.slice(0, -'-no-earmark'.length), '--no-earmark'];
-  return ['--method', variant];
-}
-
-const cases = readdirSync(root, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .flatMap((d) =>
-    readdirSync(join(root, d.name, 'expected'))
-      .filter((variant) => statSync(join(root, d.name, 'expected', variant)).isDirectory())
-      .map((variant) => ({ example: d.name, variant })),
-  );
+const cases = exampleVariants();
 
 describe('worked examples, byte for byte', () => {
   it('finds every example', () => {

@@ -11,7 +11,7 @@ const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-run-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'manifest.json'];
+const FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json'];
 
 function readAll(dir: string): Record<string, string> {
   return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -48,6 +48,12 @@ describe('roundtrip run', () => {
         '-------  --------  -----------------  ----------------  ----------  --------',
         'amazon   cloud      4,000,000,000.00  1,000,000,000.00       25.00      0.00',
         'openai   api       30,000,000,000.00              0.00        0.00      0.00',
+        '',
+        "Largest counterparty of each company, then its largest ledger company when that is another (share of the company's booked revenue; all in exposure.csv):",
+        'company  counterparty             booked  share %          circular           related',
+        '-------  ------------  -----------------  -------  ----------------  ----------------',
+        'amazon   openai         4,000,000,000.00   100.00  1,000,000,000.00  4,000,000,000.00',
+        'openai   customers     30,000,000,000.00   100.00              0.00              0.00',
         '',
       ].join('\n'),
     );
