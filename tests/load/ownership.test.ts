@@ -9,13 +9,13 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseOwnership, parsePercent } from '../src/load/ownership.js';
-import { runCli, runOnLedgers, type CliResult } from './support/helpers.js';
-import { HEADER } from './support/ledger-text.js';
+import { parseOwnership, parsePercent } from '../../src/load/ownership.js';
+import { runCli, runOnLedgers, type CliResult } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-ownership-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 
 /** Two companies that trade once: a valid ledger set. */
 const LEDGERS = {

@@ -9,15 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLedgers, type LedgerInput } from '../src/load/load.js';
-import { formatAmount } from '../src/money/amount.js';
-import { reconcileLedgers, reportFolders } from '../src/pipeline.js';
-import { exposureLines, largestCounterparties, periodEnd, Relations } from '../src/report/exposure.js';
-import { ALL, parsePeriods, type Period } from '../src/report/period.js';
-import { runCli } from './support/helpers.js';
-import { HEADER } from './support/ledger-text.js';
+import { loadLedgers, type LedgerInput } from '../../src/load/load.js';
+import { formatAmount } from '../../src/money/amount.js';
+import { reconcileLedgers, reportFolders } from '../../src/pipeline.js';
+import { exposureLines, largestCounterparties, periodEnd, Relations } from '../../src/report/exposure.js';
+import { ALL, parsePeriods, type Period } from '../../src/report/period.js';
+import { runCli } from '../support/helpers.js';
+import { HEADER } from '../support/ledger-text.js';
 
-const examples = join(import.meta.dirname, 'fixtures', 'examples');
+const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 
 /** Ledger files (header added) and an optional ownership file, as loader inputs. */
 function inputs(ledgers: Record<string, readonly string[]>, holdings?: readonly string[]): LedgerInput[] {
