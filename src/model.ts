@@ -35,6 +35,8 @@ export interface Row {
   readonly ref: string;
   readonly deal: string;
   readonly memo: string;
+  /** How the amount was converted into the reporting currency (SPEC §8); absent for a row in it. */
+  readonly conversion?: Conversion | undefined;
 }
 
 /** One ledger file as read. */
@@ -43,7 +45,12 @@ export interface LedgerFile {
   /** The path as the user would type it (ledgers dir joined with the name). */
   readonly path: string;
   readonly company: string;
+  /** SPEC §10: an export read through rules, or the rules file itself; absent for a §1 ledger. */
+  readonly kind?: 'export' | 'rules';
+  /** An export's rules file (its name). */
+  readonly rules?: string;
   readonly sha256: string;
+  /** Rows read from the file (a rules file: the rows read through it). */
   readonly rows: number;
 }
 
@@ -58,6 +65,8 @@ export interface Ledgers {
   readonly minorDigits: number;
   /** The declared holdings (SPEC §9), when an ownership file was read. */
   readonly ownership?: Ownership;
+  /** Present when a rates file was read (SPEC §8). */
+  readonly fx?: CurrencyInfo | undefined;
 }
 
 /** One declared holding (SPEC §9): from `day` on, `holder` owns `percent` of `held`, until the pair's next row. */
@@ -119,6 +128,7 @@ export interface Transfer {
 export const EXCEPTION_CODES = [
   'unmatched',
   'amount_mismatch',
+  'fx_difference',
   'date_mismatch',
   'kind_mismatch',
   'category_mismatch',
@@ -153,4 +163,35 @@ export function complementKind(kind: Kind): Kind {
 
 export function source(row: Row): string {
   return `${row.file}:${row.line}`;
+}
+
+/** One row of a rates file (SPEC §8), as validated. */
+export interface RateRow {
+  /** 1-based physical line in the rates file. */
+  readonly line: number;
+  /** `YYYY-MM-DD`: the rate applies from this day on. */
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  /** The rate as written (`1.0850`). */
+  readonly rate: string;
+}
+
+/** How a row not in the reporting currency was converted (SPEC §8). */
+export interface Conversion {
+  /** The amount as written, in minor units of `currency`. */
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly rate: RateRow;
+  /** Used inverse (a rate from the reporting currency to `currency`: divided by). */
+  readonly inverse: boolean;
+  /** The rates file's name, for `file:line` sources (`_rates.csv`). */
+  readonly ratesFile: string;
+}
+
+/** The currencies of a run that read a rates file: the file, and what was converted with it. */
+export interface CurrencyInfo {
+  readonly ratesFile: { readonly name: string; readonly path: string; readonly sha256: string; readonly rows: number };
+  /** Per currency converted, by code: rows converted and the rate rows used (in file order). */
+  readonly converted: readonly { readonly currency: string; readonly rows: number; readonly rates: readonly RateRow[] }[];
 }

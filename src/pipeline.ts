@@ -5,6 +5,7 @@
 import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
+import { reportHtml, type ManifestFigures } from './report/html.js';
 import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
@@ -74,6 +75,19 @@ function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): 
 }
 
 /**
+ * report.html (SPEC §11), made when it is written from the same table rows as
+ * the CSV files and the figures of the manifest, so its figures are theirs.
+ */
+function htmlContent(report: PeriodReport, digits: number, manifestText: string): FileContent {
+  return {
+    chunks: () => {
+      const tables = reportTables(report, digits);
+      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular: tables.circular, exposure: tables.exposure, digits })];
+    },
+  };
+}
+
+/**
  * The report folders of a run, one per period. The CSV files are made while
  * they are written (`writeFolders`), so a report of millions of rows is never
  * held whole; the checks and the manifest are done here, before anything is
@@ -88,24 +102,23 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
     const checks = checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
     assertBooks(checks, period.name);
     const tables = reportTables(report, rec.ledgers.minorDigits);
+    const manifestText = manifest({
+      ledgers: rec.ledgers,
+      report,
+      method: rec.traced.method,
+      earmark: rec.traced.earmark,
+      bom: options.bom,
+      transfers: rec.traced.order.length,
+      checks,
+    });
     const files = new Map<string, FileContent>([
       ['summary.csv', csvContent(tables.summary, options)],
       ['revenue.csv', csvContent(tables.revenue, options)],
       ['circular.csv', csvContent(tables.circular, options)],
       ['exceptions.csv', csvContent(tables.exceptions, options)],
       ['exposure.csv', csvContent(tables.exposure, options)],
-      [
-        'manifest.json',
-        manifest({
-          ledgers: rec.ledgers,
-          report,
-          method: rec.traced.method,
-          earmark: rec.traced.earmark,
-          bom: options.bom,
-          transfers: rec.traced.order.length,
-          checks,
-        }),
-      ],
+      ['manifest.json', manifestText],
+      ['report.html', htmlContent(report, rec.ledgers.minorDigits, manifestText)],
     ]);
     reports.push(report);
     folders.push({ name: period.name, files });

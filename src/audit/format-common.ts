@@ -2,10 +2,13 @@
  * The pieces both audit renderings are made of, the listing (format.ts) and
  * the explanation of one row (format-explain.ts): ledger text made safe for a
  * terminal, a returning stake and its investment tranches in words, the
- * disputed note, a row and a stake as JSON.
+ * disputed note, a row, a stake and a conversion (SPEC §8) as JSON.
  */
-import { source, type Row } from '../model.js';
+import { rateCitation } from '../load/convert.js';
+import { formatAmount, minorDigits } from '../money/amount.js';
+import { source, type Conversion, type Row } from '../model.js';
 import type { RevenueLine } from '../report/reports.js';
+import { withThousands } from '../report/text-table.js';
 import type { AuditStake } from './audit.js';
 import type { Style } from './style.js';
 
@@ -30,9 +33,17 @@ export function routeText(s: AuditStake): string {
     : `indirect: paid back by ${s.payer}, not by the investee`;
 }
 
-/** `file:line ID amount` for the rows of one investment tranche, payer's row first. */
+/**
+ * SPEC §8: how a converted row's amount was made, for the table:
+ * `converted from 463,000,000.00 EUR × 1.0790 (EUR→USD of 2026-02-01, _rates.csv:3)`.
+ */
+export function convertedFrom(c: Conversion): string {
+  return `converted from ${withThousands(formatAmount(c.amount, minorDigits(c.currency)))} ${c.currency} ${c.inverse ? '÷' : '×'} ${c.rate.rate} (${clean(rateCitation(c))})`;
+}
+
+/** `file:line ID amount` for the rows of one investment tranche, payer's row first (a converted row says from what). */
 function trancheText(rows: readonly Row[], money: (m: bigint) => string): string {
-  return rows.map((r) => `${clean(source(r))} ${clean(r.id)} ${money(r.amount)}`).join(' → ');
+  return rows.map((r) => `${clean(source(r))} ${clean(r.id)} ${money(r.amount)}${r.conversion === undefined ? '' : ` (${convertedFrom(r.conversion)})`}`).join(' → ');
 }
 
 /** The indented lines under a receipt: each returning stake and the tranches it traces to. */
@@ -54,7 +65,7 @@ export function disputedNote(line: RevenueLine): string {
 }
 
 /** A ledger row as JSON (amounts as strings). */
-export function rowJson(r: Row, money: (m: bigint) => string): Record<string, string> {
+export function rowJson(r: Row, money: (m: bigint) => string): Record<string, unknown> {
   return {
     company: r.company,
     id: r.id,
@@ -68,6 +79,21 @@ export function rowJson(r: Row, money: (m: bigint) => string): Record<string, st
     deal: r.deal,
     memo: r.memo,
     source: source(r),
+    ...(r.conversion === undefined ? {} : { conversion: conversionJson(r.conversion) }),
+  };
+}
+
+/** SPEC §8: a converted row's amount as written, its currency and the rate used. */
+export function conversionJson(c: Conversion): Record<string, string> {
+  return {
+    amount: formatAmount(c.amount, minorDigits(c.currency)),
+    currency: c.currency,
+    rate: c.rate.rate,
+    from: c.rate.from,
+    to: c.rate.to,
+    rate_date: c.rate.date,
+    direction: c.inverse ? 'inverse' : 'direct',
+    source: `${c.ratesFile}:${c.rate.line}`,
   };
 }
 

@@ -2,13 +2,14 @@
  * The three renderings of `audit --id` (one row explained in full). Pure:
  * an ExplainReport in, a string out.
  */
-import { formatAmount, percent } from '../money/amount.js';
+import { formatAmount, minorDigits, percent } from '../money/amount.js';
+import { rateCitation } from '../load/convert.js';
 import { source, type Exception, type Row } from '../model.js';
 import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
 import type { ExplainPart, ExplainReport, ExplainView } from './explain.js';
-import { clean, disputedNote, rowJson, stakeJson, stakeLines } from './format-common.js';
+import { clean, convertedFrom, disputedNote, rowJson, stakeJson, stakeLines } from './format-common.js';
 import { isDisputed } from '../report/reports.js';
 import { PLAIN, type Style } from './style.js';
 
@@ -94,6 +95,9 @@ export function explainTable(e: ExplainReport, style: Style = PLAIN): string {
     [sideRow('payer', clean(t.payer), t.payerRow, t.payerKind, t.a), sideRow('payee', clean(t.payee), t.payeeRow, t.payeeKind, t.b)],
   );
   out.push(...indentLines(sides, '  ', style));
+  for (const [side, r] of [['payer', t.payerRow], ['payee', t.payeeRow]] as const) {
+    if (r?.conversion !== undefined) out.push(style.dim(`  ${side}'s amount ${convertedFrom(r.conversion)} = ${money(r.amount)} ${e.currency}`));
+  }
   if (e.exceptions.length === 0) out.push(`  Exceptions: none${t.matched === 'yes' ? ' (the two sides agree)' : ''}.`);
   else {
     out.push(style.warn(`  Exceptions (${e.exceptions.length}):`));
@@ -244,6 +248,13 @@ export function explainCsvTable(e: ExplainReport): Table {
   ] as const) {
     if (r === null) put({ section, company, kind, amount: money(amount), detail: 'not recorded' });
     else put({ section, ...rowFields(r), detail: r.memo });
+  }
+  // SPEC §8: a converted side's amount as written and the rate used.
+  for (const r of [t.payerRow, t.payeeRow]) {
+    const c = r?.conversion;
+    if (r === null || c === undefined) continue;
+    const written = formatAmount(c.amount, minorDigits(c.currency));
+    put({ section: 'conversion', ...rowFields(r), detail: `converted from ${written} ${c.currency} ${c.inverse ? '÷' : '×'} ${c.rate.rate} (${rateCitation(c)})` });
   }
   for (const x of e.exceptions) {
     put({ section: 'exception', company: x.company, id: x.id, date: x.row.date, part: x.code, amount: money(x.amount), source: source(x.row), detail: x.detail });

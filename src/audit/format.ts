@@ -10,13 +10,13 @@
  *   CRLF, formula-injection apostrophe), plain decimals. See AUDIT_CSV_COLUMNS.
  * - json: one document with the same content, amounts as strings.
  */
-import { formatAmount, percent } from '../money/amount.js';
-import { source } from '../model.js';
+import { formatAmount, minorDigits, percent } from '../money/amount.js';
+import { source, type Row } from '../model.js';
 import { isDisputed, type SummaryLine } from '../report/reports.js';
 import { table, type Table } from '../report/table.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
-import { clean, disputedNote, stakeJson, stakeLines } from './format-common.js';
+import { clean, conversionJson, convertedFrom, disputedNote, stakeJson, stakeLines } from './format-common.js';
 import type { AuditReport, AuditTotal } from './audit.js';
 import { PLAIN, type Style } from './style.js';
 
@@ -103,6 +103,8 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
     out.push(style.bold(listing[0] as string), listing[1] as string);
     report.lines.forEach(({ line, stakes, related }, i) => {
       out.push(listing[i + 2] as string);
+      const c = line.row.conversion;
+      if (c !== undefined) out.push(style.dim(`${indent}${convertedFrom(c)} = ${money(line.row.amount)} ${report.currency}`));
       if (isDisputed(line)) out.push(style.warn(`${indent}${disputedNote(line)}`));
       if (related !== '') out.push(style.dim(`${indent}related party: ${related}`));
       out.push(...stakeLines(stakes, money, style, indent));
@@ -164,11 +166,49 @@ export const AUDIT_CSV_COLUMNS: readonly (readonly [string, 'text' | 'number'])[
   ['investment_source', 'text'],
 ];
 
+/**
+ * SPEC §8: added after the others when a listed row was converted: on a
+ * `revenue` line the revenue row's amount as written, its currency and the
+ * rate used; on an `investment` line the investment row's.
+ */
+export const AUDIT_CSV_CONVERSION_COLUMNS: readonly (readonly [string, 'text' | 'number'])[] = [
+  ['original_amount', 'number'],
+  ['original_currency', 'text'],
+  ['rate', 'number'],
+  ['rate_from', 'text'],
+  ['rate_to', 'text'],
+  ['rate_date', 'text'],
+  ['rate_direction', 'text'],
+  ['rate_source', 'text'],
+];
+
+/** The CSV columns of a conversion (empty object for a row in the reporting currency). */
+function conversionColumns(r: Row): Record<string, string> {
+  const c = r.conversion;
+  if (c === undefined) return {};
+  return {
+    original_amount: formatAmount(c.amount, minorDigits(c.currency)),
+    original_currency: c.currency,
+    rate: c.rate.rate,
+    rate_from: c.rate.from,
+    rate_to: c.rate.to,
+    rate_date: c.rate.date,
+    rate_direction: c.inverse ? 'inverse' : 'direct',
+    rate_source: `${c.ratesFile}:${c.rate.line}`,
+  };
+}
+
+/** Does the listing show a converted row (then the CSV has the conversion columns)? */
+function showsConversion(report: AuditReport): boolean {
+  return report.lines.some(({ line, stakes }) => line.row.conversion !== undefined || stakes.some((s) => s.tranches.some((tr) => tr.rows.some((r) => r.conversion !== undefined))));
+}
+
 export function auditCsvTable(report: AuditReport): Table {
   const money = (m: bigint): string => formatAmount(m, report.minorDigits);
-  const t = table(AUDIT_CSV_COLUMNS);
-  const width = AUDIT_CSV_COLUMNS.length;
-  const col = new Map(AUDIT_CSV_COLUMNS.map(([name], i) => [name, i]));
+  const columns = showsConversion(report) ? [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_CONVERSION_COLUMNS] : AUDIT_CSV_COLUMNS;
+  const t = table(columns);
+  const width = columns.length;
+  const col = new Map(columns.map(([name], i) => [name, i]));
   const put = (values: Record<string, string>): void => {
     const row = new Array<string>(width).fill('');
     for (const [name, value] of Object.entries(values)) row[col.get(name) as number] = value;
@@ -190,6 +230,7 @@ export function auditCsvTable(report: AuditReport): Table {
       related: related === '' ? 'no' : 'yes',
       related_because: related,
       memo: r.memo,
+      ...conversionColumns(r),
     });
     for (const s of stakes) {
       const stake = { stake: s.stake.key, investor: s.stake.investor, investee: s.stake.investee, deal: s.stake.deal, route: s.route };
@@ -207,6 +248,7 @@ export function auditCsvTable(report: AuditReport): Table {
             investment_kind: ir.kind,
             investment_amount: money(ir.amount),
             investment_source: source(ir),
+            ...conversionColumns(ir),
           });
         }
       }
@@ -271,6 +313,7 @@ export function auditJsonValue(report: AuditReport): Record<string, unknown> {
         related_because: related,
         source: source(r),
         memo: r.memo,
+        ...(r.conversion === undefined ? {} : { conversion: conversionJson(r.conversion) }),
         stakes: stakes.map((s) => stakeJson(s, money)),
       };
     }),

@@ -11,12 +11,14 @@ import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
 import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
 import { METHODS } from '../trace/methods.js';
-import { jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
+import { currencyOf, jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
 
 export interface CompareArgs {
   ledgers: string;
   jobs: string;
   ownership?: string;
+  currency?: string;
+  rates?: string;
   out: string;
   period: string[];
   earmark: boolean;
@@ -39,7 +41,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored'),
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership) } });
+    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) } });
     const digits = ledgers.minorDigits;
     if (args.quiet) return;
 

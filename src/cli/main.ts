@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nReconciles revenue inflated by circular financing: how much of each company\'s booked revenue is organic and how much is its own investment coming back.')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'Name a command: run, check, audit, compare or generate.')
+    .demandCommand(1, 'Name a command: run, check, audit, compare, generate or import.')
     .recommendCommands()
     .help()
     .wrap(Math.min(100, process.stdout.columns || 100))

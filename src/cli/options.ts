@@ -20,7 +20,24 @@ export function withLedgers<T>(y: Argv<T>) {
       type: 'string',
       describe: 'declared holdings, date,holder,held,percent (SPEC §9); replaces the ledger folder\'s _ownership.csv',
       requiresArg: true,
-    });
+    })
+    .option('currency', { type: 'string', describe: 'the reporting currency, e.g. USD (default: the first currency in the ledgers); other rows are converted (SPEC §8)', requiresArg: true })
+    .option('rates', { type: 'string', describe: 'the rates file (date,from,to,rate), instead of the ledger folder\'s _rates.csv', requiresArg: true });
+}
+
+/** --currency and --rates as the loader takes them; a currency that is not a code is a usage error. */
+export function currencyOf(args: { currency?: unknown; rates?: unknown }): { currency?: string; rates?: string } {
+  const out: { currency?: string; rates?: string } = {};
+  if (args.currency !== undefined) {
+    const text = String(args.currency);
+    if (!/^[A-Z]{3}$/.test(text)) {
+      const fixed = text.trim().toUpperCase();
+      throw usageError(`--currency ${JSON.stringify(text)} is not a currency code (${/^[A-Z]{3}$/.test(fixed) ? `write ${fixed}` : 'expected three upper-case letters such as USD'})`);
+    }
+    out.currency = text;
+  }
+  if (args.rates !== undefined) out.rates = String(args.rates);
+  return out;
 }
 
 /** --ownership FILE, when given. */

@@ -4,7 +4,7 @@ import { type BatchResult, runBatch } from '../batch.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { largestCounterparties } from '../report/exposure.js';
 import { parsePeriods } from '../report/period.js';
-import { jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from '../report/text-table.js';
 
@@ -12,6 +12,8 @@ export interface RunArgs {
   ledgers: string;
   jobs: string;
   ownership?: string;
+  currency?: string;
+  rates?: string;
   out: string;
   period: string[];
   method: string;
@@ -37,7 +39,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jobs = jobsOf(args.jobs);
     let result: BatchResult;
     try {
-      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs, ownership: ownershipOf(args.ownership) } }, progress);
+      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs, ownership: ownershipOf(args.ownership), ...currencyOf(args) } }, progress);
     } finally {
       progress.done();
     }

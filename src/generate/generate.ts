@@ -134,6 +134,7 @@ const ODD_MEMOS = ['invoice 4471\nsee attached schedule', '=SUM(B2:B9) pasted fr
 const EXCEPTION_RATES: Readonly<Record<ExceptionCode, number>> = {
   unmatched: 0.004,
   amount_mismatch: 0.0025,
+  fx_difference: 0, // a generated set is in one currency
   date_mismatch: 0.0025,
   kind_mismatch: 0.0025,
   category_mismatch: 0.0025,
@@ -306,6 +307,7 @@ class LedgerGenerator {
   private readonly planted: Record<ExceptionCode, number> = {
     unmatched: 0,
     amount_mismatch: 0,
+    fx_difference: 0,
     date_mismatch: 0,
     kind_mismatch: 0,
     category_mismatch: 0,
@@ -356,7 +358,7 @@ class LedgerGenerator {
     // dominate (1M transfers: 6 s with 64 KB chunks, 2.4 s with 8 KB).
     this.chunkSize = Math.max(512, Math.min(8192, Math.floor((8 * 1024 * 1024) / this.fileCount)));
     for (const code of EXCEPTION_CODES) {
-      if (options.companies < 2 && INTERCOMPANY_CODES.has(code)) continue;
+      if ((options.companies < 2 && INTERCOMPANY_CODES.has(code)) || EXCEPTION_RATES[code] === 0) continue;
       this.nextDue.set(code, this.rng.int(Math.ceil(1 / EXCEPTION_RATES[code])));
     }
     for (const company of this.companies) {
@@ -516,6 +518,7 @@ class LedgerGenerator {
   private plantException(code: ExceptionCode): boolean {
     if (code === 'unfunded') return this.unfunded();
     if (code === 'lookalike_counterparty') return this.lookalike();
+    if (code === 'fx_difference') return false;
     const payer = this.fundedCompany();
     if (payer === undefined) return false;
     const payee = this.otherCompany(payer);

@@ -54,11 +54,13 @@ function mayHaveEmptyLine(text: string): boolean {
   return first === 0x0a || first === 0x0d || text.includes('\n\n') || text.includes('\n\r\n');
 }
 
-export function parseCsv(text: string, sink: CsvSink): void {
+/** `delimiter`: the field separator, `,` for ledgers; exports read through rules (SPEC §10) may use `;`, `|` or a tab. */
+export function parseCsv(text: string, sink: CsvSink, delimiter = ','): void {
+  const options: Options = delimiter === ',' ? STRICT : { ...STRICT, delimiter };
   if (!mayHaveEmptyLine(text)) {
     let records: string[][] | undefined;
     try {
-      records = parse(text, STRICT);
+      records = parse(text, options);
     } catch {
       records = undefined; // a syntax fault: the careful path reports it, with every other one
     }
@@ -71,7 +73,7 @@ export function parseCsv(text: string, sink: CsvSink): void {
       return;
     }
   }
-  parseCarefully(text, sink);
+  parseCarefully(text, sink, options, delimiter);
 }
 
 const QUOTE_FAULTS: Record<string, CsvFaultKind> = {
@@ -88,7 +90,7 @@ const QUOTE_FAULTS: Record<string, CsvFaultKind> = {
  * quote or text after a closing quote it cannot resynchronise reliably, so
  * reading stops there (one message rather than a cascade).
  */
-function parseCarefully(text: string, sink: CsvSink): void {
+function parseCarefully(text: string, sink: CsvSink, options: Options, delimiter: string): void {
   const bytes = Buffer.from(text, 'utf8');
   let scanned = 0; // bytes counted for LFs so far
   let lfs = 0; // LFs in bytes[0, scanned)
@@ -110,7 +112,7 @@ function parseCarefully(text: string, sink: CsvSink): void {
 
   try {
     parse(bytes, {
-      ...STRICT,
+      ...options,
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_record: (fields: string[], info: Info) => {
@@ -132,7 +134,7 @@ function parseCarefully(text: string, sink: CsvSink): void {
         if (line === lastFaultLine) return; // one fault per record
         lastFaultLine = line;
         const field = info.index ?? 0;
-        const fault: CsvFault = { kind, line, field, raw: rawField(text, line, field, kind === 'unclosed-quote') };
+        const fault: CsvFault = { kind, line, field, raw: rawField(text, line, field, kind === 'unclosed-quote', delimiter) };
         if (!sink.fault(fault, line) || kind !== 'stray-quote') stopped = true;
       },
     });
@@ -142,7 +144,7 @@ function parseCarefully(text: string, sink: CsvSink): void {
 }
 
 /** The text of field `index` as written on physical line `line` (for messages only). */
-function rawField(text: string, line: number, index: number, toEnd: boolean): string {
+function rawField(text: string, line: number, index: number, toEnd: boolean, delimiter: string): string {
   let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let l = 1; l < line; l++) {
     const next = text.indexOf('\n', at);
@@ -158,8 +160,8 @@ function rawField(text: string, line: number, index: number, toEnd: boolean): st
       // A quoted field runs to its closing quote ("" is a quote inside), then to the next comma.
       let i = start + 1;
       while (i < lineText.length && !(lineText[i] === '"' && lineText[i + 1] !== '"')) i += lineText[i] === '"' ? 2 : 1;
-      stop = lineText.indexOf(',', i + 1);
-    } else stop = lineText.indexOf(',', start);
+      stop = lineText.indexOf(delimiter, i + 1);
+    } else stop = lineText.indexOf(delimiter, start);
     if (stop < 0) stop = lineText.length;
     if (field === index) return toEnd ? lineText.slice(start) : lineText.slice(start, stop);
     start = stop + 1;

@@ -42,6 +42,18 @@ export function utf8Length(bytes: Uint8Array, i: number): number {
   return need + 1;
 }
 
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (bytes.length when none). */
+export function firstInvalidUtf8(bytes: Uint8Array, from = 0): number {
+  let i = from;
+  const n = bytes.length;
+  while (i < n) {
+    const len = utf8Length(bytes, i);
+    if (len === 0) return i;
+    i += len;
+  }
+  return n;
+}
+
 /** The first NUL or invalid UTF-8 byte at or after `from`, or -1. */
 function nextBad(bytes: Uint8Array, from: number): number {
   const n = bytes.length;

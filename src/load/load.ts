@@ -13,11 +13,15 @@ import { RowTable } from './row-table.js';
 import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
 import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
+import { CurrencyStage, type CurrencyOptions } from './fx.js';
 import { checkHeader } from './header.js';
 import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
 import { editDistance } from './suggest.js';
+import { checkExportRow, IN_ORDER, readExport, type ExportRecord } from './rules/apply.js';
+import { isRulesName, placeRules } from './rules/folder.js';
+import { decodeRules, parseRules, type Rules } from './rules/parse.js';
 
 export interface LedgerInput {
   /** File name inside the ledgers folder. */
@@ -25,7 +29,7 @@ export interface LedgerInput {
   readonly bytes: Uint8Array;
 }
 
-const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const COMPANY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Is this directory entry a ledger candidate (SPEC §1: `.csv` in any case, not hidden)? */
 export function isLedgerName(name: string): boolean {
@@ -65,8 +69,7 @@ export class LedgerLoader {
   /** The current file's index in the table. */
   private fileIndex = -1;
   private readonly files: LedgerFile[] = [];
-  private currency = '';
-  private currencyWhere = '';
+  private readonly fx: CurrencyStage;
   private company = '';
   /** The current company's ids and refs (refs by direction, then counterparty), each with where it was first seen. */
   private ids = new Map<string, number>();
@@ -75,6 +78,8 @@ export class LedgerLoader {
   /** The current company's files read so far (the file part of a place seen). */
   private companyFiles: string[] = [];
   private next = 0;
+  /** The current company's rules file (SPEC §10): its parsed rules (null when they hold an error) and its entry in `files`. */
+  private rules: { readonly rules: Rules | null; readonly name: string; readonly entry: number } | undefined;
 
   /** Every company of the run, sorted. */
   get companyIds(): readonly string[] {
@@ -95,10 +100,16 @@ export class LedgerLoader {
    * `companies`: every company of the run, when this loader reads only some of
    * its files (a reading thread); by default the companies of `names`.
    */
-  constructor(names: readonly string[], displayDir: string, companies?: readonly string[]) {
+  constructor(names: readonly string[], displayDir: string, companies?: readonly string[], currency: CurrencyOptions = {}) {
     this.displayDir = displayDir;
     // A reading thread (given the run's companies) sends columns on: it needs no row objects.
     this.table = new RowTable(companies === undefined);
+    this.fx = new CurrencyStage(currency);
+    if (this.fx.issues !== undefined) this.lists.push(this.fx.issues);
+    if (this.fx.ratesFile !== undefined) {
+      this.table.rates = this.fx.ratesFile.rows;
+      this.table.ratesFile = this.fx.ratesFile.name;
+    }
     // The reference files are read on their own (SPEC §1: they are not ledgers).
     const sorted = names.filter((name) => isLedgerName(name) && !REFERENCE_FILES.includes(name)).sort(byCodeUnits);
     if (sorted.length === 0) {
@@ -128,7 +139,18 @@ export class LedgerLoader {
       });
       this.lists.push(list);
     }
-    this.toRead = sorted.filter((name) => COMPANY_ID.test(companyOf(name)));
+    const placed = placeRules(
+      sorted.filter((name) => COMPANY_ID.test(companyOf(name))),
+      names,
+      companyOf,
+      (name) => this.display(name),
+    );
+    for (const issue of placed.issues) {
+      const list = new IssueList();
+      list.add(issue);
+      this.lists.push(list);
+    }
+    this.toRead = placed.toRead;
     this.companies = companies === undefined ? [...new Set(this.toRead.map(companyOf))].sort(byCodeUnits) : [...companies];
     this.companySet = new Set(this.companies);
   }
@@ -148,16 +170,12 @@ export class LedgerLoader {
     if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.add: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
     this.next++;
     const company = companyOf(name);
-    if (company !== this.company) {
-      this.company = company;
-      this.ids = new Map();
-      this.refsIn = new Map();
-      this.refsOut = new Map();
-      this.companyFiles = [];
-    }
+    this.enter(company);
     const file = this.display(name);
-    this.companyFiles.push(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (isRulesName(name)) return this.addRules(name, file, company, sha256, bytes);
+    this.companyFiles.push(file);
+    if (this.rules !== undefined) return this.addExport(name, file, company, sha256, bytes);
     const decoded = decodeLedger(bytes, file);
     if (!decoded.ok) {
       this.lists.push(decoded.issues);
@@ -176,14 +194,60 @@ export class LedgerLoader {
     if (list.total > 0) this.lists.push(list);
   }
 
+  /** Starts a company's files: ids, refs and rules are per company. */
+  private enter(company: string): void {
+    if (company === this.company) return;
+    this.company = company;
+    this.ids = new Map();
+    this.refsIn = new Map();
+    this.refsOut = new Map();
+    this.companyFiles = [];
+    this.rules = undefined;
+  }
+
+  /** A rules file (SPEC §10): parsed before its company's exports; its errors name its lines. */
+  private addRules(name: string, file: string, company: string, sha256: string, bytes: Uint8Array): void {
+    const decoded = decodeRules(bytes, file);
+    const parsed = decoded.ok ? parseRules(decoded.text, file) : decoded;
+    if (!parsed.ok) {
+      const list = new IssueList();
+      list.addAll(parsed.issues);
+      this.lists.push(list);
+    }
+    this.rules = { rules: parsed.ok ? parsed.rules : null, name, entry: this.files.length };
+    this.files.push({ name, path: file, company, kind: 'rules', sha256, rows: 0 });
+  }
+
+  /** An export read through its company's rules: its records become §1 rows, checked as ledger rows are, citing the export's lines. */
+  private addExport(name: string, file: string, company: string, sha256: string, bytes: Uint8Array): void {
+    const { rules, name: rulesName, entry } = this.rules as NonNullable<typeof this.rules>;
+    let rows = 0;
+    if (rules !== null) {
+      const list = new IssueList();
+      this.lists.push(list);
+      this.fileIndex = this.table.addFile(name, company);
+      const context: RowContext = { file, fileName: name, company, companies: this.companySet, columns: IN_ORDER, reported: new Set() };
+      rows = readExport(bytes, name, file, rules, list, (record) => this.checkRecord(record.values, record.line, context, list, { record, rules }));
+    }
+    this.files.push({ name, path: file, company, kind: 'export', rules: rulesName, sha256, rows });
+    const rulesFile = this.files[entry];
+    if (rulesFile !== undefined) this.files[entry] = { ...rulesFile, rows: rulesFile.rows + rows };
+  }
+
   /** Records that the next file of `toRead` could not be read (an input error naming `reason`). */
   unreadable(name: string, reason: string): void {
     if (this.toRead[this.next] !== name) throw new Error(`LedgerLoader.unreadable: expected ${this.toRead[this.next] ?? 'no more files'}, got ${name}`);
     this.next++;
     const file = this.display(name);
     const list = new IssueList();
-    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ledger file)` });
+    const rules = isRulesName(name);
+    list.add({ file, line: 0, message: `cannot be read: ${reason} (expected a readable ${rules ? 'rules' : 'ledger'} file)` });
     this.lists.push(list);
+    if (rules) {
+      // Its exports are not read as ledgers: each would only fail.
+      this.enter(companyOf(name));
+      this.rules = { rules: null, name, entry: -1 };
+    }
   }
 
   /** Validates one decoded file; returns its number of rows. */
@@ -302,10 +366,10 @@ export class LedgerLoader {
   }
 
   /** One record's rules, then the rules across rows; the record's issues go in column order. */
-  private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList): void {
+  private checkRecord(fields: readonly string[], line: number, context: RowContext, list: IssueList, exported?: { record: ExportRecord; rules: Rules }): void {
     const { file, company, columns } = context;
     const issues: InputIssue[] = [];
-    const row = checkRow(fields, line, context, issues);
+    const row = exported === undefined ? checkRow(fields, line, context, issues) : checkExportRow(exported.record, context, exported.rules, issues);
     const get = (column: Column): string => (columns[column] < 0 ? '' : (fields[columns[column]] as string));
     const seen = (this.companyFiles.length - 1) * FILE_UNIT + line;
 
@@ -325,19 +389,9 @@ export class LedgerLoader {
     }
 
     const currency = get('currency');
-    if (currency !== this.currency && CURRENCY.test(currency)) {
-      if (this.currency === '') {
-        this.currency = currency;
-        this.currencyWhere = `${file}:${line}`;
-      } else if (currency !== this.currency) {
-        issues.push({
-          file,
-          line,
-          column: 'currency',
-          message: `currency ${show(currency)} differs from the run's currency ${this.currency}, first used at ${this.currencyWhere} (expected one currency per run: convert the ledgers to ${this.currency} first)`,
-        });
-      }
-    }
+    if (this.fx.reporting === '' && CURRENCY.test(currency)) this.fx.see(currency, `${file}:${line}`);
+    // SPEC §8: a row in another currency is converted when it is read.
+    const converted = row === undefined ? 'same' : this.fx.convert(row, file, issues);
 
     const ref = get('ref');
     const counterparty = get('counterparty');
@@ -359,7 +413,10 @@ export class LedgerLoader {
     }
 
     if (issues.length === 0) {
-      if (row !== undefined) this.table.push(this.fileIndex, row);
+      if (converted !== 'same' && converted !== undefined) {
+        this.table.push(this.fileIndex, converted.values);
+        this.table.setConversion(this.table.length - 1, converted.original, converted.rateIndex, converted.inverse);
+      } else if (row !== undefined) this.table.push(this.fileIndex, row);
       return;
     }
     issues.sort(byColumn);
@@ -380,20 +437,30 @@ export class LedgerLoader {
     if (this.next !== this.toRead.length) throw new Error(`LedgerLoader.finish: ${this.toRead.length - this.next} files were not added`);
     const total = this.issueCount;
     if (total > 0) throw inputError(this.lists.flatMap((list) => list.issues), total);
+    const currency = this.fx.reporting;
+    const fx = this.fx.info();
     return {
       companies: this.companies,
       files: this.files,
       rows: this.table.rows,
-      currency: this.currency,
-      minorDigits: this.currency === '' ? 2 : minorDigits(this.currency),
+      currency,
+      minorDigits: currency === '' ? 2 : minorDigits(currency),
+      ...(fx === undefined ? {} : { fx }),
     };
+  }
+
+  /** What the rates file converted (undefined without one): for a read in threads, which converts nothing. */
+  get currencyInfo(): ReturnType<CurrencyStage['info']> {
+    return this.fx.info();
   }
 }
 
-export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string): Ledgers {
+export function loadLedgers(inputs: readonly LedgerInput[], displayDir: string, currency: CurrencyOptions = {}): Ledgers {
   const loader = new LedgerLoader(
     inputs.map((input) => input.name),
     displayDir,
+    undefined,
+    currency,
   );
   const byName = new Map(inputs.map((input) => [input.name, input.bytes]));
   const ownershipBytes = byName.get(OWNERSHIP_FILE);

@@ -50,7 +50,7 @@ export async function threadGroups(dir: string, loader: LedgerLoader, jobs: Jobs
 }
 
 /** Reads the groups in threads and merges their rows in file order; undefined if a file holds an input error. */
-export async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly string[][], onProgress?: LoadProgress): Promise<Ledgers | undefined> {
+export async function readInThreads(dir: string, loader: LedgerLoader, groups: readonly string[][], onProgress?: LoadProgress, reporting?: string): Promise<Ledgers | undefined> {
   const total = loader.toRead.length;
   const files = new Array<number>(groups.length).fill(0);
   const rows = new Array<number>(groups.length).fill(0);
@@ -63,7 +63,8 @@ export async function readInThreads(dir: string, loader: LedgerLoader, groups: r
     onProgress?.(sum(files), total, sum(rows));
   });
   const currencies = new Set(parts.map((p) => p?.currency ?? '').filter((c) => c !== ''));
-  // An input error, or two currencies (an error the main thread words with the run's first currency).
+  // An input error, or rows to convert (SPEC §8: the main thread converts them as it reads).
+  if (reporting !== undefined) currencies.add(reporting);
   if (parts.some((p) => p === null) || currencies.size > 1) return undefined;
 
   const table = new RowTable(true, (parts as Part[]).reduce((n, p) => n + p.rows.count, 0));
@@ -81,5 +82,6 @@ export async function readInThreads(dir: string, loader: LedgerLoader, groups: r
     readers.get(name)?.append(name, table.addFile(name, file.company));
   }
   const currency = [...currencies][0] ?? '';
-  return { companies: loader.companyIds, files: ledgerFiles, rows: table.rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency) };
+  const fx = loader.currencyInfo;
+  return { companies: loader.companyIds, files: ledgerFiles, rows: table.rows, currency, minorDigits: currency === '' ? 2 : minorDigits(currency), ...(fx === undefined ? {} : { fx }) };
 }

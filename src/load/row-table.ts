@@ -10,7 +10,7 @@
  * timestamp, and whether the time was written as HH:MM or HH:MM:SS; the text
  * comes back exactly as written (SPEC §1 allows only those three forms).
  */
-import { type Direction, type Kind, KINDS, type Row } from '../model.js';
+import { type Conversion, type Direction, type Kind, KINDS, type RateRow, type Row } from '../model.js';
 import { two } from './date.js';
 
 /** A validated row's values, as the row rules give them (the loader knows its company, file and position). */
@@ -144,6 +144,17 @@ export class RowTable {
   readonly refs = new StringColumn();
   /** The rows, in the order added; row i has seq i (none when the table was made without row objects). */
   readonly rows: Row[] = [];
+  /**
+   * Converted rows (SPEC §8), made on the first one: per row 0 (not
+   * converted) or 1 + 2 × the index of the rate row used + 1 when used
+   * inverse, and the amount as written. Rows in the reporting currency cost
+   * nothing.
+   */
+  private fxRate: Uint32Array | undefined;
+  private fxOriginal: BigInt64Array | undefined;
+  /** The rate rows conversions point into, and the rates file's name. */
+  rates: readonly RateRow[] = [];
+  ratesFile = '';
 
   /**
    * `rowObjects: false`: a table that only holds columns (a reading thread's,
@@ -229,6 +240,31 @@ export class RowTable {
     this.ids.push(id);
     this.refs.push(ref);
     if (this.rowObjects) this.rows.push(new TableRow(this, i));
+  }
+
+  /** Records that row `i` was converted from `original` by rate row `rateIndex` (see `rates`). */
+  setConversion(i: number, original: bigint, rateIndex: number, inverse: boolean): void {
+    const size = Math.max(this.c.file.length, i + 1);
+    if (this.fxRate === undefined || this.fxOriginal === undefined || this.fxRate.length < size) {
+      const rate = new Uint32Array(size);
+      const amount = new BigInt64Array(size);
+      if (this.fxRate !== undefined && this.fxOriginal !== undefined) {
+        rate.set(this.fxRate);
+        amount.set(this.fxOriginal);
+      }
+      this.fxRate = rate;
+      this.fxOriginal = amount;
+    }
+    this.fxRate[i] = 1 + 2 * rateIndex + (inverse ? 1 : 0);
+    this.fxOriginal[i] = original;
+  }
+
+  /** How row `i` was converted, or undefined when it is in the reporting currency. */
+  conversion(i: number, currency: string): Conversion | undefined {
+    const code = this.fxRate === undefined || i >= this.fxRate.length ? 0 : (this.fxRate[i] as number);
+    if (code === 0) return undefined;
+    const rate = this.rates[(code - 1) >>> 1] as RateRow;
+    return { amount: (this.fxOriginal as BigInt64Array)[i] as bigint, currency, rate, inverse: ((code - 1) & 1) === 1, ratesFile: this.ratesFile };
   }
 
   /**
@@ -318,5 +354,8 @@ class TableRow implements Row {
   }
   get memo(): string {
     return this.t.strings[this.t.c.memo[this.seq] as number] as string;
+  }
+  get conversion(): Conversion | undefined {
+    return this.t.conversion(this.seq, this.currency);
   }
 }

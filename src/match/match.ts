@@ -5,6 +5,7 @@
  */
 import { formatAmount } from '../money/amount.js';
 import { complementKind, type Exception, type Kind, type Ledgers, type MatchStatus, type Row, type Transfer } from '../model.js';
+import { conversionText } from '../load/convert.js';
 import { RowTransfer } from './transfer.js';
 import { lookalikeFinder } from './lookalike.js';
 
@@ -131,7 +132,7 @@ export function matchTransfers(ledgers: Ledgers, onProgress?: (rowsDone: number)
         continue;
       }
       const pair = { row, mirror };
-      for (const e of mismatches(pair.row, pair.mirror, money)) exceptions.push(e);
+      for (const e of mismatches(pair.row, pair.mirror, money, ledgers.currency)) exceptions.push(e);
       add(row, mirror, true, true, 'yes');
     } else if (taken[row.seq] === 0) {
       exceptions.push(unmatched(row, money));
@@ -152,11 +153,19 @@ function unmatched(row: Row, money: (m: bigint) => string): Exception {
 }
 
 /** The mismatch exceptions of a matched pair, reported on the payer's row, in code order. */
-function mismatches(payer: Row, payee: Row, money: (m: bigint) => string): Exception[] {
+function mismatches(payer: Row, payee: Row, money: (m: bigint) => string, reporting: string): Exception[] {
   const found: Exception[] = [];
   const base = { company: payer.company, id: payer.id, row: payer, counterparty: payer.counterparty, amount: payer.amount, counterpartyRow: payee };
-  if (payer.amount !== payee.amount) {
-    found.push({ ...base, code: 'amount_mismatch', detail: `payer ${money(payer.amount)} vs payee ${money(payee.amount)}` });
+  // SPEC §2: amounts that differ as written (one currency) are an amount_mismatch; amounts
+  // that differ only once converted (two currencies, or one converted at two dates' rates)
+  // are an fx_difference. Both report the converted figures.
+  const converted = payer.conversion !== undefined || payee.conversion !== undefined;
+  const written = (row: Row): bigint => row.conversion?.amount ?? row.amount;
+  if (payer.currency === payee.currency && written(payer) !== written(payee)) {
+    const detail = converted ? `payer ${sideText(payer, money, reporting)} vs payee ${sideText(payee, money, reporting)}` : `payer ${money(payer.amount)} vs payee ${money(payee.amount)}`;
+    found.push({ ...base, code: 'amount_mismatch', detail });
+  } else if (payer.amount !== payee.amount) {
+    found.push({ ...base, code: 'fx_difference', detail: `payer ${sideText(payer, money, reporting)} vs payee ${sideText(payee, money, reporting)}` });
   }
   if (payer.day !== payee.day) found.push({ ...base, code: 'date_mismatch', detail: `payer ${payer.day} vs payee ${payee.day}` });
   if (!areComplementary(payer.kind, payee.kind)) found.push({ ...base, code: 'kind_mismatch', detail: `payer ${payer.kind} vs payee ${payee.kind}` });
@@ -164,4 +173,11 @@ function mismatches(payer: Row, payee: Row, money: (m: bigint) => string): Excep
     found.push({ ...base, code: 'category_mismatch', detail: `payer ${payer.category} vs payee ${payee.category}` });
   }
   return found;
+}
+
+/** A side's amount in a detail: as written, and for a converted row the rate used and the result. */
+function sideText(row: Row, money: (m: bigint) => string, reporting: string): string {
+  const c = row.conversion;
+  if (c === undefined) return `${money(row.amount)} ${reporting}`;
+  return conversionText(c, row.amount, reporting, money, formatAmount);
 }

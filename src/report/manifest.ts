@@ -1,5 +1,5 @@
 /** manifest.json: what a run read, how it traced, and what it checked. No wall-clock time. */
-import { EXCEPTION_CODES, type Ledgers } from '../model.js';
+import { EXCEPTION_CODES, type CurrencyInfo, type Ledgers } from '../model.js';
 import { formatAmount } from '../money/amount.js';
 import type { Method } from '../trace/methods.js';
 import { VERSION } from '../version.js';
@@ -31,7 +31,9 @@ export function manifest(input: ManifestInput): string {
   }
   let returning = 0n;
   for (const r of report.returning) returning += r.amount;
-  const exceptions = Object.fromEntries(EXCEPTION_CODES.map((code) => [code, report.exceptions.filter((e) => e.code === code).length]));
+  // fx_difference is counted where it can occur: in a run that read a rates file (SPEC §8).
+  const codes = ledgers.fx === undefined ? EXCEPTION_CODES.filter((code) => code !== 'fx_difference') : EXCEPTION_CODES;
+  const exceptions = Object.fromEntries(codes.map((code) => [code, report.exceptions.filter((e) => e.code === code).length]));
   const document = {
     tool: 'roundtrip',
     version: VERSION,
@@ -40,7 +42,8 @@ export function manifest(input: ManifestInput): string {
     bom: input.bom,
     period: report.period,
     currency: ledgers.currency,
-    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, sha256: f.sha256, rows: f.rows })),
+    ...(ledgers.fx === undefined ? {} : { rates: ratesJson(ledgers.fx) }),
+    inputs: ledgers.files.map((f) => ({ file: f.name, company: f.company, ...(f.kind === undefined ? {} : { kind: f.kind }), ...(f.rules === undefined ? {} : { rules: f.rules }), sha256: f.sha256, rows: f.rows })),
     ownership: ledgers.ownership === undefined ? null : { file: ledgers.ownership.name, sha256: ledgers.ownership.sha256, rows: ledgers.ownership.rows },
     totals: {
       companies: ledgers.companies.length,
@@ -58,4 +61,18 @@ export function manifest(input: ManifestInput): string {
     checks: input.checks.map((c) => ({ check: c.name, result: c.passed ? 'passed' : 'failed', detail: c.detail })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** SPEC §8 in the manifest: the rates file with its sha256, and per converted currency the rows converted and the rate rows used. */
+function ratesJson(fx: CurrencyInfo): Record<string, unknown> {
+  return {
+    file: fx.ratesFile.name,
+    sha256: fx.ratesFile.sha256,
+    rows: fx.ratesFile.rows,
+    converted: fx.converted.map((c) => ({
+      currency: c.currency,
+      rows: c.rows,
+      rates_used: c.rates.map((r) => ({ date: r.date, from: r.from, to: r.to, rate: r.rate, source: `${fx.ratesFile.name}:${r.line}` })),
+    })),
+  };
 }

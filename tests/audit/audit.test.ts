@@ -76,6 +76,7 @@ const runs = exampleVariants().flatMap(({ example, variant }) =>
 );
 
 function companiesOf(example: string): string[] {
+  // Reference files (`_rates.csv`, `_ownership.csv`) are not ledgers.
   return [...new Set(readdirSync(ledgersOf(example)).filter((n) => n.endsWith('.csv') && !n.startsWith('_')).map((n) => n.slice(0, n.indexOf('.'))))].sort();
 }
 

@@ -11,7 +11,7 @@ const examples = join(import.meta.dirname, '..', 'fixtures', 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-run-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json'];
+const FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json', 'report.html'];
 
 function readAll(dir: string): Record<string, string> {
   return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -132,7 +132,7 @@ describe('usage errors exit 2', () => {
   it('asks for a command when none is given', async () => {
     const result = await runCli([]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Name a command: run, check, audit, compare or generate.');
+    expect(result.stderr).toContain('Name a command: run, check, audit, compare, generate or import.');
   });
 });
 

@@ -156,10 +156,10 @@ describe('writing beside the run', () => {
     const args = ['--ledgers', ledgers, '--out', out, '--period', '2026-02', '--period', '2026', '--quiet'];
     expect((await runCli(['run', ...args])).code).toBe(0);
     const before = new Map(['2026-02', '2026'].flatMap((p) => readdirSync(join(out, p)).map((f) => [`${p}/${f}`, readFileSync(join(out, p, f), 'utf8')] as const)));
-    expect(before.size).toBe(12);
+    expect(before.size).toBe(14);
     expect((await runCli(['compare', ...args])).code).toBe(0);
     for (const [path, content] of before) expect(readFileSync(join(out, path), 'utf8'), path).toBe(content);
-    for (const p of ['2026-02', '2026']) expect(readdirSync(join(out, p)).sort()).toEqual(['circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json', 'methods.csv', 'revenue.csv', 'summary.csv']);
+    for (const p of ['2026-02', '2026']) expect(readdirSync(join(out, p)).sort()).toEqual(['circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json', 'methods.csv', 'report.html', 'revenue.csv', 'summary.csv']);
     // Again, over the existing methods.csv.
     expect((await runCli(['compare', ...args])).code).toBe(0);
     expect(hiddenFiles(out)).toEqual([]);

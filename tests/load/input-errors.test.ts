@@ -437,10 +437,12 @@ describe('currency', () => {
     ]);
   });
 
-  it('a second currency in the run is an error naming both, in any file', async () => {
-    await expectErrors({ 'amazon.csv': ledger(row(), row({ id: 'r2', currency: 'EUR' })), 'openai.csv': ledger(row({ currency: 'GBP' }), row({ id: 'r2' })) }, [
-      'ledgers/amazon.csv:3: currency "EUR" differs from the run\'s currency USD, first used at ledgers/amazon.csv:2 (expected one currency per run: convert the ledgers to USD first)',
-      'ledgers/openai.csv:2: currency "GBP" differs from the run\'s currency USD, first used at ledgers/amazon.csv:2 (expected one currency per run: convert the ledgers to USD first)',
+  it('a row in a second currency with no rates file is an error naming both currencies, the date and where the rates file is expected', async () => {
+    const missing = (file: string, line: number, from: string, day: string): string =>
+      `ledgers/${file}:${line}: no ${from}→USD rate on or before ${day}: there is no rates file ledgers/_rates.csv (USD is the reporting currency, the first currency seen, at ledgers/amazon.csv:2; expected a rates file, or --rates FILE, with a ${from},USD or USD,${from} row dated ${day} or earlier)`;
+    await expectErrors({ 'amazon.csv': ledger(row(), row({ id: 'r2', currency: 'EUR' })), 'openai.csv': ledger(row({ currency: 'GBP', date: '2026-02-01T10:00' }), row({ id: 'r2' })) }, [
+      missing('amazon.csv', 3, 'EUR', '2026-01-15'),
+      missing('openai.csv', 2, 'GBP', '2026-02-01'),
     ]);
   });
 });
@@ -488,6 +490,9 @@ describe('like a compiler: every error, in file then line order, at most 50', ()
   });
 
   it('errors of several files come in file then line order, rules across rows included', async () => {
+    // A row is converted once it passes the row rules: a row with an error gets no conversion error on top.
+    const noRate =
+      'no USD→EUR rate on or before 2026-01-15: there is no rates file ledgers/_rates.csv (EUR is the reporting currency, the first currency seen, at ledgers/amazon.2025.csv:2; expected a rates file, or --rates FILE, with a USD,EUR or EUR,USD row dated 2026-01-15 or earlier)';
     await expectErrors(
       {
         'openai.csv': ledger(row({ id: 'o1', amount: '0' }), row({ id: 'o1' })),
@@ -496,15 +501,12 @@ describe('like a compiler: every error, in file then line order, at most 50', ()
       },
       [
         'ledgers/amazon.2025.csv:3: kind "gift" is not a kind (expected investment, revenue, purchase or other, exact and lowercase)',
-        'ledgers/amazon.2025.csv:3: currency "USD" differs from the run\'s currency EUR, first used at ledgers/amazon.2025.csv:2 (expected one currency per run: convert the ledgers to EUR first)',
         'ledgers/amazon.2026.csv:2: id "a1" is already used at ledgers/amazon.2025.csv:2 (expected ids unique within company amazon, across its files)',
-        'ledgers/amazon.2026.csv:2: currency "USD" differs from the run\'s currency EUR, first used at ledgers/amazon.2025.csv:2 (expected one currency per run: convert the ledgers to EUR first)',
+        `ledgers/amazon.2026.csv:2: ${noRate}`,
         'ledgers/amazon.2026.csv:3: date "soon" is not YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (e.g. 2026-01-31 or 2026-01-31T09:30)',
-        'ledgers/amazon.2026.csv:3: currency "USD" differs from the run\'s currency EUR, first used at ledgers/amazon.2025.csv:2 (expected one currency per run: convert the ledgers to EUR first)',
         'ledgers/openai.csv:2: amount "0" is not greater than zero (expected a positive amount)',
-        'ledgers/openai.csv:2: currency "USD" differs from the run\'s currency EUR, first used at ledgers/amazon.2025.csv:2 (expected one currency per run: convert the ledgers to EUR first)',
         'ledgers/openai.csv:3: id "o1" is already used at ledgers/openai.csv:2 (expected ids unique within company openai, across its files)',
-        'ledgers/openai.csv:3: currency "USD" differs from the run\'s currency EUR, first used at ledgers/amazon.2025.csv:2 (expected one currency per run: convert the ledgers to EUR first)',
+        `ledgers/openai.csv:3: ${noRate}`,
       ],
     );
   });

@@ -9,7 +9,7 @@
  * code in dist/ (`npm test` builds it first); the packing is tested on the
  * sources.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RoundtripError } from '../../src/errors.js';
 import { companyOf, LedgerLoader } from '../../src/load/load.js';
 import { packTable, PackReader } from '../../src/load/packed.js';
+import { readRates } from '../../src/load/rates.js';
 import type { Jobs, ReadOptions } from '../../src/load/read.js';
 import { readInto } from '../../src/load/read-files.js';
 import { RowTable, type RowValues } from '../../src/load/row-table.js';
@@ -76,7 +77,9 @@ function writeSet(name: string, files: Record<string, string>): string {
 
 describe('rows in columns, packed for another thread', () => {
   it.each(sets)('pack then append gives back every row of %s, seq included', async (dir) => {
-    const loader = new LedgerLoader(readdirSync(dir), dir);
+    // A set in several currencies is converted as it is read, on the main thread (a reading thread converts nothing).
+    const rates = existsSync(join(dir, '_rates.csv')) ? { rates: readRates(readFileSync(join(dir, '_rates.csv')), `${dir}/_rates.csv`, '_rates.csv') } : {};
+    const loader = new LedgerLoader(readdirSync(dir), dir, undefined, rates);
     await readInto(dir, loader);
     const ledgers = loader.finish();
     expect(ledgers.rows.length).toBeGreaterThan(0);
@@ -108,6 +111,7 @@ describe('reading in threads', () => {
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(Math.min(2, one.ledgers.companies.length));
     expect(plainLedgers(two.ledgers)).toEqual(plainLedgers(one.ledgers));
+    expect(two.ledgers.rows.map((r) => r.conversion)).toEqual(one.ledgers.rows.map((r) => r.conversion));
   });
 
   it('as many threads as companies at most; auto stays on the main thread for a small set', async () => {
@@ -138,13 +142,13 @@ describe('reading in threads', () => {
     expect(await errorOf(dir, 2)).toBe(message);
   });
 
-  it('two currencies, each alone in its thread: the one-currency error of a single thread', async () => {
+  it('two currencies, each alone in its thread, no rates file: the no-rate error of a single thread', async () => {
     const dir = writeSet('two-currencies', {
       'alpha.csv': `${HEADER}\na1,2026-01-02,in,customers,revenue,cloud,10.00,USD,,,\n`,
       'beta.csv': `${HEADER}\nb1,2026-01-02,in,customers,revenue,cloud,10.00,EUR,,,\n`,
     });
     const message = await errorOf(dir, 1);
-    expect(message).toContain('currency "EUR" differs from the run\'s currency USD, first used at');
+    expect(message).toContain('beta.csv:2: no EUR→USD rate on or before 2026-01-02: there is no rates file');
     expect(await errorOf(dir, 2)).toBe(message);
   });
 });
