@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { convertMinor } from '../src/load/convert.js';
+import { convertMinor } from '../../src/load/convert.js';
 
 /** n/d rounded to an integer, half to even (n ≥ 0, d > 0). */
 function roundHalfEven(n: bigint, d: bigint): bigint {

@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Converter, convertMinor } from '../src/load/convert.js';
-import { runCli, runOnLedgers, type CliResult } from './support/helpers.js';
+import { Converter, convertMinor } from '../../src/load/convert.js';
+import { runCli, runOnLedgers, type CliResult } from '../support/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'roundtrip-currencies-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const example = join(import.meta.dirname, 'fixtures', 'examples', 'currencies', 'ledgers');
+const example = join(import.meta.dirname, '..', 'fixtures', 'examples', 'currencies', 'ledgers');
 
 const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
 const RATES = 'date,from,to,rate';

@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, DRAWN_FLOWS, EXPOSURE_ROWS } from '../src/report/html.js';
-import { runCli } from './support/helpers.js';
-import { Browser, type Page } from './support/chromium.js';
-import { minorOf, reportRows } from './support/pipeline.js';
+import { CONTENT_SECURITY_POLICY, DRAWN_FLOWS, EXPOSURE_ROWS } from '../../src/report/html.js';
+import { runCli } from '../support/helpers.js';
+import { Browser, type Page } from '../support/chromium.js';
+import { minorOf, reportRows } from '../support/pipeline.js';
 
 function onPath(...names: string[]): string | undefined {
   for (const name of names) {
@@ -45,7 +45,7 @@ if (CHROMIUM === undefined) {
   console.warn(`SKIPPED tests/browser.test.ts: ${reason}. report.html was NOT checked in a browser.`);
 }
 
-const repo = join(import.meta.dirname, '..');
+const repo = join(import.meta.dirname, '..', '..');
 const SCREENSHOT = join(repo, 'test-output', 'report.png');
 const WIDTH = 1100;
 const strip = (s: string): string => s.replace(/,/g, '');

@@ -5,13 +5,13 @@
  * geometry. tests/browser.test.ts opens the pages in Chromium.
  */
 import { describe, expect, it } from 'vitest';
-import { DRAWN_FLOWS, EXPOSURE_ROWS, escapeHtml, reportHtml, withSeparators, type ManifestFigures, type ReportPage, type TableRows } from '../src/report/html.js';
-import { FLOW_HEIGHT, layoutFlows, type FlowBand } from '../src/report/flows.js';
-import { reportFolders } from '../src/pipeline.js';
-import { ALL } from '../src/report/period.js';
-import { loadLedgers } from '../src/load/load.js';
-import { reconcileLedgers } from '../src/pipeline.js';
-import { readLedgerDir } from './support/pipeline.js';
+import { DRAWN_FLOWS, EXPOSURE_ROWS, escapeHtml, reportHtml, withSeparators, type ManifestFigures, type ReportPage, type TableRows } from '../../src/report/html.js';
+import { FLOW_HEIGHT, layoutFlows, type FlowBand } from '../../src/report/flows.js';
+import { reportFolders } from '../../src/pipeline.js';
+import { ALL } from '../../src/report/period.js';
+import { loadLedgers } from '../../src/load/load.js';
+import { reconcileLedgers } from '../../src/pipeline.js';
+import { readLedgerDir } from '../support/pipeline.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 
@@ -223,13 +223,13 @@ describe('the flow layout', () => {
 
 describe('report.html in the report folder', () => {
   it('is written beside the CSV files, from the same rows, the same bytes every time', () => {
-    const dir = join(import.meta.dirname, '..', 'ledgers');
+    const dir = join(import.meta.dirname, '..', '..', 'ledgers');
     const rec = reconcileLedgers(loadLedgers(readLedgerDir(dir), 'ledgers'), { method: 'pro-rata', earmark: true });
     const one = reportFolders(rec, [ALL], { bom: true }).folders[0]?.files;
     const two = reportFolders(rec, [ALL], { bom: true }).folders[0]?.files;
     const html = one?.get('report.html') as string;
     expect(two?.get('report.html')).toBe(html);
-    expect(html).toBe(readFileSync(join(import.meta.dirname, '..', 'reports', 'all', 'report.html'), 'utf8'));
+    expect(html).toBe(readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'all', 'report.html'), 'utf8'));
     expect(html).not.toMatch(/20[0-9]{2}-[0-9]{2}-[0-9]{2}T|GMT|UTC/);
   });
 });

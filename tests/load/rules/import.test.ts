@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReadOptions } from '../src/load/read.js';
-import type { Ledgers, Row } from '../src/model.js';
-import { runCli, type CliResult } from './support/helpers.js';
+import type { ReadOptions } from '../../../src/load/read.js';
+import type { Ledgers, Row } from '../../../src/model.js';
+import { runCli, type CliResult } from '../../support/helpers.js';
 
-const example = join(import.meta.dirname, 'fixtures', 'examples', 'import');
+const example = join(import.meta.dirname, '..', '..', 'fixtures', 'examples', 'import');
 const expected = readFileSync(join(example, 'expected', 'amazon.csv'));
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-import-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -142,7 +142,7 @@ describe('import and run check an export alike', () => {
 
 describe('the README', () => {
   it('shows the errors the tool prints for the example with a bad date, money in both columns and category Cloud', async () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     const shown = /Fix what the rules cannot read[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1]?.replace(/^ {3}/gm, '');
     const dir = join(scratch, 'readme', 'ledgers');
     mkdirSync(dir, { recursive: true });
@@ -211,7 +211,7 @@ describe('roundtrip run on a folder with a rules file', () => {
   });
 
   it('reads the same rows in two threads as in one (the built code: threads run JavaScript)', async () => {
-    const root = join(import.meta.dirname, '..');
+    const root = join(import.meta.dirname, '..', '..', '..');
     type ReadLedgers = (dir: string, onProgress?: undefined, options?: ReadOptions) => Promise<Ledgers>;
     const built = (await import(pathToFileURL(join(root, 'dist', 'load', 'read.js')).href)) as { readLedgers: ReadLedgers };
     const fields = ['company', 'file', 'line', 'seq', 'id', 'date', 'ts', 'direction', 'counterparty', 'kind', 'category', 'amount', 'currency', 'ref', 'deal', 'memo'] as const;

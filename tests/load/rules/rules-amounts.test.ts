@@ -4,8 +4,8 @@
  * every rejected form with its exact message.
  */
 import { describe, expect, it } from 'vitest';
-import { readAmount } from '../src/load/rules/amount.js';
-import { errorsOf, lines, rowsOf } from './support/rules.js';
+import { readAmount } from '../../../src/load/rules/amount.js';
+import { errorsOf, lines, rowsOf } from '../../support/rules.js';
 
 /** The export's amount in its own field, tab-separated so commas and parentheses need no quotes. */
 function rules(mark: '.' | ',', direction = false): string {

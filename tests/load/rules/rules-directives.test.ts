@@ -3,7 +3,8 @@
  * export becomes in the §1 ledger `roundtrip import` writes (exact text).
  */
 import { describe, expect, it } from 'vitest';
-import { convert, errorsOf, LEDGER_HEADER, lines, rowsOf } from './support/rules.js';
+import { HEADER } from '../../support/ledger-text.js';
+import { convert, errorsOf, lines, rowsOf } from '../../support/rules.js';
 
 /** A rules file naming a §1 column for each field. */
 const PLAIN = 'fields date, id, counterparty, kind, category, amount, currency';
@@ -13,7 +14,7 @@ const OUT = 'r1,2026-01-15,in,bigco,revenue,cloud,100.00,USD,,,';
 describe('the ledger written', () => {
   it('has the §1 header, the rows in input order, LF line ends and no BOM', () => {
     expect(convert(PLAIN, lines(ROW, '2026-01-16,r2,bigco,revenue,cloud,5,USD'))).toBe(
-      lines(LEDGER_HEADER, OUT, 'r2,2026-01-16,in,bigco,revenue,cloud,5.00,USD,,,'),
+      lines(HEADER, OUT, 'r2,2026-01-16,in,bigco,revenue,cloud,5.00,USD,,,'),
     );
   });
 

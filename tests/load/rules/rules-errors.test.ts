@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runOnLedgers } from './support/helpers.js';
-import { errorsOf, lines } from './support/rules.js';
+import { runOnLedgers } from '../../support/helpers.js';
+import { errorsOf, lines } from '../../support/rules.js';
 
 const GOOD = ['fields date, id, partner, text, amount, currency', 'counterparty %partner', 'kind other'];
 const ROW = lines('2026-01-15,r1,bigco,AWS,5,USD');

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAmount, minorDigits } from '../src/money/amount.js';
-import { ledgerText } from '../src/write/ledger.js';
-import { convert } from './support/rules.js';
+import { formatAmount, minorDigits } from '../../../src/money/amount.js';
+import { ledgerText } from '../../../src/write/ledger.js';
+import { convert } from '../../support/rules.js';
 
 interface Row {
   id: string;
