@@ -1,37 +1,29 @@
 /** `roundtrip run`: the monthly batch. Reads, reconciles, checks, writes, prints a summary. */
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { type BatchResult, runBatch } from '../batch.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { largestCounterparties } from '../report/exposure.js';
 import { parsePeriods } from '../report/period.js';
-import { currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { type ArgsOf, currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from '../report/text-table.js';
 
-export interface RunArgs {
-  ledgers: string;
-  jobs: string;
-  ownership?: string;
-  currency?: string;
-  rates?: string;
-  out: string;
-  period: string[];
-  method: string;
-  earmark: boolean;
-  bom: boolean;
-  quiet: boolean;
+function runOptions<T>(y: Argv<T>) {
+  return withMethod(withPeriods(withLedgers(y)))
+    .option('out', { type: 'string', default: 'reports', describe: 'output folder; one sub-folder per period', requiresArg: true })
+    .option('bom', { type: 'boolean', default: true, describe: 'start each CSV with a UTF-8 BOM (--no-bom to drop it)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (no summary, no progress line)' })
+    .example('$0 run', 'reconcile ledgers/ into reports/all/')
+    .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case');
 }
+
+/** The options as yargs parses them (typed from the builder). */
+export type RunArgs = ArgsOf<ReturnType<typeof runOptions<object>>>;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'reconcile the ledgers and write the reports (summary, revenue, circular, exceptions, manifest)',
-  builder: (y) =>
-    withMethod(withPeriods(withLedgers(y)))
-      .option('out', { type: 'string', default: 'reports', describe: 'output folder; one sub-folder per period', requiresArg: true })
-      .option('bom', { type: 'boolean', default: true, describe: 'start each CSV with a UTF-8 BOM (--no-bom to drop it)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (no summary, no progress line)' })
-      .example('$0 run', 'reconcile ledgers/ into reports/all/')
-      .example('$0 run --period 2026-02 --period 2026 --method fifo', 'a month and a year, Clayton\'s Case'),
+  builder: runOptions,
   handler: async (args) => {
     const method = methodOf(args.method);
     const periods = parsePeriods(listOf(args.period));

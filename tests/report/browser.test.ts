@@ -11,31 +11,16 @@
  * ROUNDTRIP_REQUIRE_CHROMIUM=1 (.ci/run does when chromium is present) to
  * make that a failure instead.
  */
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, DRAWN_FLOWS, EXPOSURE_ROWS } from '../../src/report/html.js';
 import { runCli } from '../support/helpers.js';
 import { Browser, type Page } from '../support/chromium.js';
 import { minorOf, reportRows } from '../support/pipeline.js';
-
-function onPath(...names: string[]): string | undefined {
-  for (const name of names) {
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (dir === '') continue;
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
+import { onPath } from '../support/programs.js';
 
 const CHROMIUM = onPath('chromium', 'chromium-browser');
 const REQUIRED = process.env.ROUNDTRIP_REQUIRE_CHROMIUM === '1';

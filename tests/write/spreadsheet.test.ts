@@ -27,28 +27,15 @@
  * that a failure instead.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/helpers.js';
 import { formulasIn, readFirstSheet, type SheetCell } from '../support/fods.js';
 import { CSV_REPORTS, parseCsvText, parseReport } from '../support/pipeline.js';
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+import { onPath } from '../support/programs.js';
 
 const SOFFICE = onPath('soffice');
 const REQUIRED = process.env.ROUNDTRIP_REQUIRE_SOFFICE === '1';
