@@ -3,6 +3,7 @@
  * (file, line, column) and a message. They become exit codes in one place
  * (src/cli/main.ts, via `exitCodeOf`).
  */
+import { byCodeUnits } from './sort.js';
 
 /** One problem in the input, located at `file:line`. */
 export interface InputIssue {
@@ -47,7 +48,7 @@ export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
   return issues
     .map((issue, index) => ({ issue, index }))
     .sort((x, y) =>
-      x.issue.file < y.issue.file ? -1 : x.issue.file > y.issue.file ? 1 : x.issue.line - y.issue.line || x.index - y.index,
+      byCodeUnits(x.issue.file, y.issue.file) || x.issue.line - y.issue.line || x.index - y.index,
     )
     .map((x) => x.issue);
 }

@@ -2,6 +2,8 @@
 
 export type Direction = 'in' | 'out';
 export type Kind = 'investment' | 'revenue' | 'purchase' | 'other';
+/** Every kind, in the order of the spec (and of the packed code in load/row-table.ts). */
+export const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
 
 /** One validated ledger row. */
 export interface Row {

@@ -69,8 +69,6 @@ export interface ReportOptions {
   readonly bom: boolean;
 }
 
-export const REPORT_FILES = ['summary.csv', 'revenue.csv', 'circular.csv', 'exceptions.csv', 'exposure.csv', 'manifest.json', 'report.html'] as const;
-
 /** A table's CSV, made as it is written. */
 function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): FileContent {
   return { chunks: () => tableChunks(t, options) };

@@ -6,10 +6,10 @@ import { formatAmount, minorDigits, percent } from '../money/amount.js';
 import { rateCitation } from '../load/convert.js';
 import { source, type Exception, type Row } from '../model.js';
 import { table, type Table } from '../report/table.js';
-import { textTable, withThousands } from '../cli/text.js';
+import { textTable, withThousands } from '../report/text-table.js';
 import { tableToCsv } from '../write/csv.js';
 import type { ExplainPart, ExplainReport, ExplainView } from './explain.js';
-import { clean, convertedFrom, disputedNote, rowJson, stakeJson, stakeLines } from './format.js';
+import { clean, convertedFrom, disputedNote, rowJson, stakeJson, stakeLines } from './format-common.js';
 import { isDisputed } from '../report/reports.js';
 import { PLAIN, type Style } from './style.js';
 

@@ -4,7 +4,7 @@
  * as; `--id ROW_ID` explains one row's transfer in full. Thin: reads the
  * ledgers, calls src/audit/, prints.
  */
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { assertCompany, auditCompany, auditPeriod } from '../audit/audit.js';
 import { explainRow } from '../audit/explain.js';
 import { auditCsv, auditJson, auditTable, periodText } from '../audit/format.js';
@@ -14,42 +14,32 @@ import { usageError } from '../errors.js';
 import { readLedgers } from '../load/read.js';
 import { reconcileLedgers } from '../pipeline.js';
 import { ALL } from '../report/period.js';
-import { currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod } from './options.js';
+import { type ArgsOf, currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod } from './options.js';
 
 export const AUDIT_FORMATS = ['table', 'csv', 'json'] as const;
 
-export interface AuditArgs {
-  company: string;
-  ledgers: string;
-  jobs: string;
-  ownership?: string;
-  currency?: string;
-  rates?: string;
-  period?: string | string[];
-  method: string;
-  earmark: boolean;
-  format: (typeof AUDIT_FORMATS)[number];
-  only?: 'circular';
-  id?: string;
-  bom: boolean;
+function auditOptions<T>(y: Argv<T>) {
+  return withMethod(withLedgers(y))
+    .positional('company', { type: 'string', demandOption: true, describe: 'the company id (its ledger file name up to the first dot, e.g. amazon)' })
+    .option('period', { type: 'string', describe: 'only rows dated in YYYY-MM, YYYY or YYYY-MM..YYYY-MM (a range is one listing)', requiresArg: true })
+    .option('format', { type: 'string', choices: AUDIT_FORMATS, default: 'table', describe: 'table for a terminal; csv (report dialect) or json for tools', requiresArg: true })
+    .option('only', { type: 'string', choices: ['circular'], describe: 'list only the rows with circular money (totals still cover every row)', requiresArg: true })
+    .option('id', { type: 'string', describe: "explain one row of the company's ledger in full: its transfer, the payer's pool, the draw, the returning stakes", requiresArg: true })
+    .option('bom', { type: 'boolean', default: true, describe: 'start CSV output with a UTF-8 BOM (--no-bom to drop it)' })
+    .conflicts('id', 'only')
+    .example('$0 audit amazon', "Amazon's booked revenue, organic and circular, row by row")
+    .example('$0 audit nvidia --period 2026 --only circular', 'the 2026 rows with circular money')
+    .example('$0 audit nvidia --id NVDA-0092', 'one row explained: pool, draw, returning stakes')
+    .example('$0 audit amazon --format csv > amazon-audit.csv', 'for a spreadsheet (filter on the line column)');
 }
+
+/** The options as yargs parses them (typed from the builder). */
+export type AuditArgs = ArgsOf<ReturnType<typeof auditOptions<object>>>;
 
 export const auditCommand: CommandModule<object, AuditArgs> = {
   command: 'audit <company>',
   describe: "one company's booked revenue, row by row: organic, circular, and for each circular part the stake, route and the investment rows it traces to",
-  builder: (y) =>
-    withMethod(withLedgers(y))
-      .positional('company', { type: 'string', describe: 'the company id (its ledger file name up to the first dot, e.g. amazon)' })
-      .option('period', { type: 'string', describe: 'only rows dated in YYYY-MM, YYYY or YYYY-MM..YYYY-MM (a range is one listing)', requiresArg: true })
-      .option('format', { type: 'string', choices: AUDIT_FORMATS as unknown as string[], default: 'table', describe: 'table for a terminal; csv (report dialect) or json for tools', requiresArg: true })
-      .option('only', { type: 'string', choices: ['circular'], describe: 'list only the rows with circular money (totals still cover every row)', requiresArg: true })
-      .option('id', { type: 'string', describe: "explain one row of the company's ledger in full: its transfer, the payer's pool, the draw, the returning stakes", requiresArg: true })
-      .option('bom', { type: 'boolean', default: true, describe: 'start CSV output with a UTF-8 BOM (--no-bom to drop it)' })
-      .conflicts('id', 'only')
-      .example('$0 audit amazon', "Amazon's booked revenue, organic and circular, row by row")
-      .example('$0 audit nvidia --period 2026 --only circular', 'the 2026 rows with circular money')
-      .example('$0 audit nvidia --id NVDA-0092', 'one row explained: pool, draw, returning stakes')
-      .example('$0 audit amazon --format csv > amazon-audit.csv', 'for a spreadsheet (filter on the line column)') as never,
+  builder: auditOptions,
   handler: async (args) => {
     // Checked here as well as by yargs: main.ts records a yargs validation
     // failure without stopping the handler, and audit must not print a listing

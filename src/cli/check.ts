@@ -4,7 +4,8 @@ import { readLedgers } from '../load/read.js';
 import { matchTransfers } from '../match/match.js';
 import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
-import { textTable, withThousands } from './text.js';
+import { textTable, withThousands } from '../report/text-table.js';
+import { byCodeUnits } from '../sort.js';
 import { currencyOf, jobsOf, ownershipOf, withLedgers } from './options.js';
 
 export interface CheckArgs {
@@ -18,7 +19,7 @@ export interface CheckArgs {
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check',
   describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
-  builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not') as never,
+  builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not'),
   handler: async (args) => {
     const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) });
     const matched = matchTransfers(ledgers);
@@ -31,7 +32,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     ];
     const ownership = ledgers.ownership;
     if (ownership !== undefined) out.push(`${ownership.holdings.length === 1 ? '1 holding' : `${ownership.holdings.length} holdings`} declared in ${ownership.path}`);
-    const exceptions = [...matched.exceptions].sort((x, y) => (x.company < y.company ? -1 : x.company > y.company ? 1 : x.row.ts - y.row.ts || x.row.seq - y.row.seq));
+    const exceptions = [...matched.exceptions].sort((x, y) => byCodeUnits(x.company, y.company) || x.row.ts - y.row.ts || x.row.seq - y.row.seq);
     if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
     else {
       out.push(`${exceptions.length} exceptions (unfunded outflows are found by tracing: see roundtrip run):`);

@@ -4,75 +4,38 @@
  * writes methods.csv into each period folder and prints the table, widest
  * spreads first.
  */
-import type { CommandModule } from 'yargs';
-import { byWidestSpread, compareMethods, differs, methodsLines, methodsTable, type MethodsLine } from '../compare/compare.js';
-import { writeFilesAtomically, type FileInFolder } from '../compare/write.js';
-import { readLedgers } from '../load/read.js';
-import { matchTransfers } from '../match/match.js';
+import type { Argv, CommandModule } from 'yargs';
+import { byWidestSpread, differs, type MethodsLine } from '../compare/compare.js';
+import { METHODS_FILE, runCompare } from '../compare/run.js';
 import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
+import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
 import { METHODS } from '../trace/methods.js';
-import { tableToCsv } from '../write/csv.js';
-import { currencyOf, jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
-import { textTable, withThousands, type TextColumn } from './text.js';
-
-export interface CompareArgs {
-  ledgers: string;
-  jobs: string;
-  ownership?: string;
-  currency?: string;
-  rates?: string;
-  out: string;
-  period: string[];
-  earmark: boolean;
-  bom: boolean;
-  quiet: boolean;
-}
-
-export const METHODS_FILE = 'methods.csv';
+import { type ArgsOf, currencyOf, jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
 
 const earmarkWord = (on: boolean): string => (on ? 'earmarks on' : 'earmarks off');
+
+function compareOptions<T>(y: Argv<T>) {
+  return withPeriods(withLedgers(y))
+    .option('out', { type: 'string', default: 'reports', describe: 'output folder; methods.csv goes into one sub-folder per period, beside the run\'s reports', requiresArg: true })
+    .option('earmark', { type: 'boolean', default: true, describe: 'methods.csv with earmarks (--no-earmark: without); the other setting is traced too and printed where it differs' })
+    .option('bom', { type: 'boolean', default: true, describe: 'start the CSV with a UTF-8 BOM (--no-bom to drop it)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+    .example('$0 compare', 'write reports/all/methods.csv and print the five answers, widest spreads first')
+    .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored');
+}
+
+/** The options as yargs parses them (typed from the builder). */
+export type CompareArgs = ArgsOf<ReturnType<typeof compareOptions<object>>>;
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
   describe: 'trace by all five methods (with and without earmarks) and write methods.csv per period: how much the answer depends on the method',
-  builder: (y) =>
-    withPeriods(withLedgers(y))
-      .option('out', { type: 'string', default: 'reports', describe: 'output folder; methods.csv goes into one sub-folder per period, beside the run\'s reports', requiresArg: true })
-      .option('earmark', { type: 'boolean', default: true, describe: 'methods.csv with earmarks (--no-earmark: without); the other setting is traced too and printed where it differs' })
-      .option('bom', { type: 'boolean', default: true, describe: 'start the CSV with a UTF-8 BOM (--no-bom to drop it)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
-      .example('$0 compare', 'write reports/all/methods.csv and print the five answers, widest spreads first')
-      .example('$0 compare --period 2026 --no-earmark', 'one year, deal earmarks ignored') as never,
+  builder: compareOptions,
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) });
-    const matched = matchTransfers(ledgers);
-    const comparison = compareMethods(ledgers, matched, args.earmark);
+    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) } });
     const digits = ledgers.minorDigits;
-
-    const perPeriod = periods.map((period) => ({
-      period,
-      lines: methodsLines(comparison.chosen, period),
-      other: methodsLines(comparison.other, period),
-    }));
-    const files: FileInFolder[] = perPeriod.map(({ period, lines }) => ({
-      folder: period.name,
-      name: METHODS_FILE,
-      content: tableToCsv(methodsTable(lines, digits), { bom: args.bom }),
-    }));
-
-    const controller = new AbortController();
-    // Caught for the whole write (not once): a second Ctrl-C must not kill the clean-up.
-    const onInterrupt = (): void => controller.abort();
-    process.on('SIGINT', onInterrupt);
-    process.on('SIGTERM', onInterrupt);
-    try {
-      await writeFilesAtomically(args.out, files, { signal: controller.signal });
-    } finally {
-      process.removeListener('SIGINT', onInterrupt);
-      process.removeListener('SIGTERM', onInterrupt);
-    }
     if (args.quiet) return;
 
     const money = (m: bigint): string => withThousands(formatAmount(m, digits));

@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { RoundtripError, usageError } from '../errors.js';
 import { validateGenerateOptions, type GenerateOptions } from '../generate/generate.js';
 import { writeGeneratedLedgers } from '../generate/write.js';
+import { ioReason } from '../write/files.js';
 
 export interface GenerateArgs {
   companies: number;
@@ -94,6 +95,7 @@ async function prepareFolder(out: string, force: boolean): Promise<void> {
   }
 }
 
+/** I/O errors in the words every command uses (write/files.ts). */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return ioReason(error);
 }

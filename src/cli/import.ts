@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { writeFilesAtomically } from '../compare/write.js';
 import { usageError } from '../errors.js';
 import { COMPANY_ID, companyOf } from '../load/load.js';
 import { importExports, type ImportFile } from '../load/rules/import.js';
+import { writeFiles } from '../write/atomic.js';
 import { ioReason } from '../write/files.js';
 import { ledgerText } from '../write/ledger.js';
 import { listOf } from './options.js';
@@ -30,11 +30,11 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   describe: 'convert exports through a rules file into one ledger in the SPEC §1 format; print it or write it to --out',
   builder: (y) =>
     y
-      .positional('exports', { type: 'string', array: true, describe: 'the export CSV files, read in this order' })
+      .positional('exports', { type: 'string', array: true, demandOption: true, describe: 'the export CSV files, read in this order' })
       .option('rules', { type: 'string', demandOption: true, describe: 'the rules file that says how to read them (SPEC §10)', requiresArg: true })
       .option('company', { type: 'string', describe: 'the company id of the ledger (default: the rules file name up to its first dot)', requiresArg: true })
       .option('out', { type: 'string', describe: 'write the ledger to this file (atomically) instead of printing it', requiresArg: true })
-      .example('$0 import ledgers/amazon.2026-01.csv --rules ledgers/amazon.rules', 'print the ledger the rules make of the export') as never,
+      .example('$0 import ledgers/amazon.2026-01.csv --rules ledgers/amazon.rules', 'print the ledger the rules make of the export'),
   handler: async (args) => {
     const company = args.company ?? companyOf(basename(args.rules));
     if (!COMPANY_ID.test(company)) {
@@ -47,6 +47,6 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     for (const path of listOf(args.exports)) exports.push(await readInput(path, 'export'));
     const text = ledgerText(importExports(rules, exports, company));
     if (args.out === undefined) process.stdout.write(text);
-    else await writeFilesAtomically(dirname(args.out), [{ folder: '', name: basename(args.out), content: text }]);
+    else await writeFiles(dirname(args.out), [{ folder: '', name: basename(args.out), content: text }]);
   },
 };

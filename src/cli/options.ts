@@ -4,6 +4,9 @@ import { usageError } from '../errors.js';
 import type { Jobs } from '../load/read.js';
 import { METHODS, type Method, isMethod } from '../trace/methods.js';
 
+/** The parsed options of a builder's result (`Argv<T>` → `T`): command types follow their builders, no cast. */
+export type ArgsOf<A> = A extends Argv<infer T> ? T : never;
+
 export function withLedgers<T>(y: Argv<T>) {
   return y
     .option('ledgers', { type: 'string', default: 'ledgers', describe: 'folder of ledger CSV files (one or more per company)', requiresArg: true })

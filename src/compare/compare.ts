@@ -1,7 +1,7 @@
 /**
  * compare: every tracing method of SPEC §3.4 side by side, over one parse
  * and one match, with and without earmarks. Pure: ledgers in, figures and
- * tables out; src/cli/compare.ts does the reading and writing.
+ * tables out; compare/run.ts does the reading and writing.
  */
 import { internalError } from '../errors.js';
 import type { Ledgers } from '../model.js';
@@ -12,6 +12,7 @@ import { assertBooks, checkBooks } from '../report/check.js';
 import type { Period } from '../report/period.js';
 import { summarise } from '../report/reports.js';
 import { table, type Table } from '../report/table.js';
+import { byCodeUnits as cmp } from '../sort.js';
 import { METHODS, type Method } from '../trace/methods.js';
 
 /** One reconciliation per method, all with the same earmark setting. */
@@ -53,9 +54,6 @@ export function compareMethods(ledgers: Ledgers, matched: Matched, earmark: bool
   return { ledgers, chosen: methodSet(ledgers, matched, earmark), other: methodSet(ledgers, matched, !earmark) };
 }
 
-function cmp(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * The rows of methods.csv for one period, sorted by company then category

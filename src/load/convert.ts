@@ -10,7 +10,7 @@
  * `q × rate` (52 digits) and the remainder that decides the rounding are all
  * exact. The quotient is truncated (never rounded up), and the remainder
  * `x − q × rate`, compared with half the rate, decides the one rounding
- * exactly. tests/convert-properties.test.ts checks this against BigInt
+ * exactly. tests/load/convert-properties.test.ts checks this against BigInt
  * fractions.
  */
 import { Decimal } from 'decimal.js';

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { inputError, type InputIssue } from '../errors.js';
 import { minorDigits } from '../money/amount.js';
 import type { LedgerFile, Ledgers } from '../model.js';
+import { byCodeUnits } from '../sort.js';
 import { RowTable } from './row-table.js';
 import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
@@ -44,10 +45,6 @@ export function companyOf(name: string): string {
   return dot < 0 ? name : name.slice(0, dot);
 }
 
-/** Sorts by code units (SPEC §1), not by locale. */
-export function byCodeUnits(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * Where a row was first seen, for "already used at" messages, as one number

@@ -10,13 +10,12 @@
  * timestamp, and whether the time was written as HH:MM or HH:MM:SS; the text
  * comes back exactly as written (SPEC §1 allows only those three forms).
  */
-import type { Conversion, Direction, Kind, RateRow, Row } from '../model.js';
+import { type Conversion, type Direction, type Kind, KINDS, type RateRow, type Row } from '../model.js';
 import { two } from './date.js';
 
 /** A validated row's values, as the row rules give them (the loader knows its company, file and position). */
 export type RowValues = Omit<Row, 'company' | 'file' | 'seq'>;
 
-const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
 const KIND_CODE: Readonly<Record<Kind, number>> = { investment: 0, revenue: 1, purchase: 2, other: 3 };
 /** flags: bits 0-1 the kind, bit 2 direction out, bits 3-4 the time written (0 none, 1 HH:MM, 2 HH:MM:SS). */
 const OUT = 4;

@@ -4,7 +4,7 @@
  */
 import type { InputIssue } from '../errors.js';
 import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
-import type { Kind } from '../model.js';
+import { type Kind, KINDS } from '../model.js';
 import type { RowValues } from './row-table.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
 import { parseDate } from './date.js';
@@ -29,7 +29,6 @@ export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
 export const DEAL = /^[A-Za-z0-9._-]{1,64}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
 export const MAX_ID_LENGTH = 128;
-const KINDS: readonly Kind[] = ['investment', 'revenue', 'purchase', 'other'];
 const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
 /** Shows a value in a message: quoted, control characters escaped, long values cut. */

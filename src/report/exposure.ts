@@ -6,6 +6,7 @@
  */
 import type { Holding, Ownership, Transfer } from '../model.js';
 import { percent } from '../money/amount.js';
+import { byCodeUnits as cmp } from '../sort.js';
 import type { Period } from './period.js';
 import type { RevenueLine } from './reports.js';
 
@@ -39,10 +40,6 @@ interface Pair {
   /** Declared holdings of the first company (by code units) in the second, and of the second in the first, by day. */
   readonly holds: Holding[];
   readonly heldBy: Holding[];
-}
-
-function cmp(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** The percent a holder owns on `day` (hundredths), from its rows sorted by day: the latest on or before it, else 0. */

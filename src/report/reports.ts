@@ -6,6 +6,7 @@ import { EXCEPTION_CODES, type Exception, type Ledgers, type Row, type Transfer,
 import type { Matched } from '../match/match.js';
 import { formatAmount, percent } from '../money/amount.js';
 import type { Returning, TraceResult } from '../trace/trace.js';
+import { byCodeUnits as cmp } from '../sort.js';
 import type { Period } from './period.js';
 import { exposureLines, periodEnd, type ExposureLine, type Relations } from './exposure.js';
 import { table, type RowSource, type Table } from './table.js';
@@ -48,9 +49,6 @@ export interface ExposureContext {
   readonly latest: string;
 }
 
-function cmp(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /**
  * Sorts by company, then the cited row's timestamp, then its (file, line)

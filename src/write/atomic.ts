@@ -1,23 +1,33 @@
 /**
- * The I/O edge of reporting: every period folder is written into a temporary
- * folder beside its target and renamed into place only when all of them are
- * complete (SPEC §5). A failure or an interrupt removes the temporary folders
- * and leaves earlier reports as they were.
+ * The one writer of reports: it replaces whole folders (`run`: one folder a
+ * period, SPEC §5) or single files in folders (`compare`: methods.csv beside
+ * the run's reports), atomically, all or nothing.
  *
- * Interrupts: while the folders are written, SIGINT and SIGTERM are caught
- * (so a second Ctrl-C cannot kill the process halfway through its clean-up)
- * and turn into an `interrupted` error once the temporary folders are gone.
- * Once every folder is complete the swap is not interrupted: it is a few
+ * Every target is first written in full beside itself under a temporary name;
+ * only when all of them are complete is each one swapped into place. A folder
+ * is swapped by moving the earlier one aside and renaming the new one in; a
+ * file by renaming the new one over it (an atomic replace: a reader sees the
+ * old file or the new one), the earlier one being kept as a hard link. The
+ * earlier targets are kept until every swap is done, so a failed swap puts
+ * back every target already replaced. A failure or an interrupt removes the
+ * temporary files and folders, and the folders this call created.
+ *
+ * Interrupts: while it writes, the writer catches SIGINT and SIGTERM (so a
+ * second Ctrl-C cannot kill the process halfway through its clean-up) and
+ * turns them into an `interrupted` error once the temporary files are gone.
+ * Once every target is complete the swap is not interrupted: it is a few
  * renames, and finishing it is the only state that is not partial.
  *
- * A run killed outright (SIGKILL, power loss) cannot clean up after itself;
- * the next run into the same folder removes what it left (`.roundtrip-tmp-*`)
- * and puts back an earlier report it had moved aside (`.roundtrip-old-*`).
+ * Leftovers: a writer killed outright (SIGKILL, power loss) cannot clean up
+ * after itself. Its temporary targets are `.roundtrip-tmp-PID-TAG-NAME` and
+ * the earlier targets it kept `.roundtrip-old-PID-TAG-NAME`, beside the
+ * target NAME; the next write into the same folder removes them and puts back
+ * an earlier target that is missing, unless that process is still running.
  */
-import { mkdir, rename, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, rename, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RoundtripError } from '../errors.js';
-import { type FileContent, ioReason, type Leftover, recoverLeftovers, removePath, textOf, writeNewFile } from './files.js';
+import { type FileContent, ioError, type Leftover, recoverLeftovers, removePath, textOf, writeNewFile } from './files.js';
 
 export interface FolderContent<C extends FileContent = FileContent> {
   /** Folder name under the output directory (`all`, `2026-02`). */
@@ -26,12 +36,20 @@ export interface FolderContent<C extends FileContent = FileContent> {
   readonly files: ReadonlyMap<string, C>;
 }
 
+export interface FileInFolder {
+  /** Folder name under the output directory (`all`, `2026-02`). */
+  readonly folder: string;
+  /** File name inside it (`methods.csv`). */
+  readonly name: string;
+  readonly content: FileContent;
+}
+
 export interface WriteOptions {
-  /** Aborted on SIGINT: the write stops and cleans up. */
+  /** Aborted like an interrupt: the write stops and cleans up. */
   readonly signal?: AbortSignal;
-  /** Test hook: replaces writeFile to simulate a failing disk (it is given the whole text). */
+  /** Test hook: replaces the write of one file to simulate a failing disk (it is given the whole text). */
   readonly writeFileImpl?: (path: string, data: string) => Promise<void>;
-  /** Catch SIGINT and SIGTERM while writing (default true); the signal then acts like `signal`. */
+  /** Catch SIGINT and SIGTERM while writing (default true); they then act like `signal`. */
   readonly catchSignals?: boolean;
 }
 
@@ -41,30 +59,81 @@ const LEFTOVER = /^\.roundtrip-(tmp|old)-(\d+)-[0-9a-z]+-(.+)$/;
 
 const INTERRUPTED = 'interrupted; no report was written and earlier reports were left as they were';
 
-
-function ioError(action: string, path: string, error: unknown): RoundtripError {
-  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${ioReason(error)}; earlier reports were left as they were`);
-}
-
-
-/** A leftover of a killed run: `.roundtrip-tmp-PID-TAG-NAME` or `.roundtrip-old-PID-TAG-NAME`. */
+/** A leftover of a killed writer: `.roundtrip-tmp-PID-TAG-NAME` or `.roundtrip-old-PID-TAG-NAME`. */
 function leftoverOf(name: string): Leftover | undefined {
   const m = LEFTOVER.exec(name);
   return m === null ? undefined : { kind: m[1] as 'tmp' | 'old', pid: Number(m[2]), target: m[3] as string };
 }
 
+type Write = (path: string, data: FileContent) => Promise<void>;
+
+/** One thing to replace: a folder or a file named `name` in folder `dir`. */
+interface Target {
+  readonly kind: 'folder' | 'file';
+  readonly dir: string;
+  readonly name: string;
+  /** Writes the new target in full at `tmp`. */
+  readonly write: (tmp: string, write: Write, checkAbort: () => void) => Promise<void>;
+}
+
+/** Replaces report folders under `outDir` (`run`). */
+export async function writeFolders(outDir: string, folders: readonly FolderContent[], options: WriteOptions = {}): Promise<void> {
+  const targets = folders.map(
+    (folder): Target => ({
+      kind: 'folder',
+      dir: outDir,
+      name: folder.name,
+      write: async (tmp, write, checkAbort) => {
+        try {
+          await mkdir(tmp);
+        } catch (error) {
+          throw ioError('create a folder in', outDir, error);
+        }
+        for (const [name, content] of folder.files) {
+          checkAbort();
+          try {
+            await write(join(tmp, name), content);
+          } catch (error) {
+            throw ioError('write', join(outDir, folder.name, name), error);
+          }
+        }
+      },
+    }),
+  );
+  await replaceAll(outDir, targets, options);
+}
+
+/** Replaces single files in folders under `outDir`, leaving the folders' other files alone (`compare`). */
+export async function writeFiles(outDir: string, files: readonly FileInFolder[], options: WriteOptions = {}): Promise<void> {
+  const targets = files.map(
+    (file): Target => ({
+      kind: 'file',
+      dir: join(outDir, file.folder),
+      name: file.name,
+      write: async (tmp, write) => {
+        try {
+          await write(tmp, file.content);
+        } catch (error) {
+          throw ioError('write', join(outDir, file.folder, file.name), error);
+        }
+      },
+    }),
+  );
+  await replaceAll(outDir, targets, options);
+}
+
 let sequence = 0;
 
-export async function writeFolders(outDir: string, folders: readonly FolderContent[], options: WriteOptions = {}): Promise<void> {
+/** Catches the interrupts (see the top of this file) around the whole write. */
+async function replaceAll(outDir: string, targets: readonly Target[], options: WriteOptions): Promise<void> {
   const hook = options.writeFileImpl;
-  const write = hook === undefined ? writeNewFile : (path: string, data: FileContent) => hook(path, textOf(data));
+  const write: Write = hook === undefined ? writeNewFile : (path, data) => hook(path, textOf(data));
   let caught = false;
   const onSignal = (): void => {
     caught = true;
   };
-  const aborted = (): boolean => caught || options.signal?.aborted === true;
   const checkAbort = (): void => {
-    if (aborted()) throw new RoundtripError('interrupted', INTERRUPTED);
+    if (caught || options.signal?.aborted === true) throw new RoundtripError('interrupted', INTERRUPTED);
   };
   const catchSignals = options.catchSignals ?? true;
   if (catchSignals) {
@@ -73,7 +142,7 @@ export async function writeFolders(outDir: string, folders: readonly FolderConte
   }
   try {
     checkAbort();
-    await writeAll(outDir, folders, write, checkAbort);
+    await replace(outDir, targets, write, checkAbort);
   } finally {
     if (catchSignals) {
       process.removeListener('SIGINT', onSignal);
@@ -82,72 +151,74 @@ export async function writeFolders(outDir: string, folders: readonly FolderConte
   }
 }
 
-async function writeAll(
-  outDir: string,
-  folders: readonly FolderContent[],
-  write: (path: string, data: FileContent) => Promise<void>,
-  checkAbort: () => void,
-): Promise<void> {
-  // The output folder: created when missing (and removed again if the run fails).
-  let created: string | undefined;
+/** Creates `dir` (and its parents) if needed; returns the folders it created, outermost first. Fails if a file stands there. */
+async function ensureFolder(dir: string): Promise<string[]> {
+  const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info !== undefined) {
+    if (!info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    return [];
+  }
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return [];
+  const created: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    created.unshift(d);
+    if (d === resolve(first) || dirname(d) === d) break;
+  }
+  return created;
+}
+
+async function replace(outDir: string, targets: readonly Target[], write: Write, checkAbort: () => void): Promise<void> {
+  // The folders: created when missing (and removed again if the write fails).
+  const created: string[] = [];
+  /** Removes the folders this call created (empty again by then), innermost first: rmdir never removes a non-empty folder. */
+  const undoCreate = async (): Promise<void> => {
+    for (const dir of [...created].reverse()) await rmdir(dir).catch(() => undefined);
+  };
   try {
-    const info = await stat(outDir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (info !== undefined && !info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    created = await mkdir(outDir, { recursive: true });
+    created.push(...(await ensureFolder(outDir)));
   } catch (error) {
     throw ioError('create the output folder', outDir, error);
   }
-  /** Removes the folders this run created (empty once the temporary folders are gone), innermost first. */
-  const undoCreate = async (): Promise<void> => {
-    if (created === undefined) return;
-    const first = resolve(created);
-    for (let path = resolve(outDir); path.startsWith(first); path = dirname(path)) {
-      const removed = await rmdir(path).then(
-        () => true,
-        () => false,
-      );
-      if (!removed || path === first) break;
+  const dirs = [...new Set(targets.map((t) => t.dir))];
+  try {
+    for (const dir of dirs) {
+      if (dir === outDir) continue;
+      try {
+        created.push(...(await ensureFolder(dir)));
+      } catch (error) {
+        throw ioError('create the folder', dir, error);
+      }
     }
-  };
-
-  await recoverLeftovers(outDir, leftoverOf);
-
-  // A report folder may replace an earlier report folder, never a file.
-  for (const folder of folders) {
-    const target = join(outDir, folder.name);
-    const info = await stat(target).catch(() => undefined);
-    if (info !== undefined && !info.isDirectory()) {
-      await undoCreate();
+    for (const dir of dirs) await recoverLeftovers(dir, leftoverOf);
+    // A folder replaces a folder, a file a file.
+    for (const target of targets) {
+      const path = join(target.dir, target.name);
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined || (target.kind === 'folder' ? info.isDirectory() : info.isFile())) continue;
       throw new RoundtripError(
         'io',
-        `cannot write the report folder ${JSON.stringify(target)}: a file stands there (move it away or choose another --out); earlier reports were left as they were`,
+        target.kind === 'folder'
+          ? `cannot write the report folder ${JSON.stringify(path)}: a file stands there (move it away or choose another --out); earlier reports were left as they were`
+          : `cannot write the report ${JSON.stringify(path)}: a folder stands where the file is needed (move it away or choose another --out); earlier reports were left as they were`,
       );
     }
+  } catch (error) {
+    await undoCreate();
+    throw error;
   }
 
   const tag = `${process.pid}-${Date.now().toString(36)}${(sequence++).toString(36)}`;
   const temps: string[] = [];
   try {
-    for (const folder of folders) {
+    for (const target of targets) {
       checkAbort();
-      const tmp = join(outDir, `${TMP_PREFIX}${tag}-${folder.name}`);
-      try {
-        await mkdir(tmp);
-      } catch (error) {
-        throw ioError('create a folder in', outDir, error);
-      }
+      const tmp = join(target.dir, `${TMP_PREFIX}${tag}-${target.name}`);
       temps.push(tmp);
-      for (const [name, content] of folder.files) {
-        checkAbort();
-        try {
-          await write(join(tmp, name), content);
-        } catch (error) {
-          throw ioError('write', join(outDir, folder.name, name), error);
-        }
-      }
+      await target.write(tmp, write, checkAbort);
     }
     checkAbort();
   } catch (error) {
@@ -156,35 +227,35 @@ async function writeAll(
     throw error;
   }
 
-  // Every folder is complete: swap them into place, undoing every swap if one fails.
-  const swapped: { target: string; old: string | undefined }[] = [];
-  for (let i = 0; i < folders.length; i++) {
-    const target = join(outDir, (folders[i] as FolderContent).name);
-    const tmp = temps[i] as string;
-    const old = join(outDir, `${OLD_PREFIX}${tag}-${(folders[i] as FolderContent).name}`);
-    let moved: string | undefined;
+  // Every target is complete: swap them into place, undoing every swap if one fails.
+  const swapped: { target: Target; path: string; old: string | undefined }[] = [];
+  for (const [i, target] of targets.entries()) {
+    const path = join(target.dir, target.name);
+    const old = join(target.dir, `${OLD_PREFIX}${tag}-${target.name}`);
+    let kept: string | undefined;
     try {
       try {
-        await rename(target, old);
-        moved = old;
+        // A folder is moved aside; a file stays in place while a hard link keeps it.
+        await (target.kind === 'folder' ? rename(path, old) : link(path, old));
+        kept = old;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
       try {
-        await rename(tmp, target);
+        await rename(temps[i] as string, path);
       } catch (error) {
-        if (moved !== undefined) await rename(moved, target).catch(() => undefined);
+        if (kept !== undefined) await (target.kind === 'folder' ? rename(kept, path).catch(() => undefined) : removePath(kept));
         throw error;
       }
-      swapped.push({ target, old: moved });
+      swapped.push({ target, path, old: kept });
     } catch (error) {
       for (const done of swapped.reverse()) {
-        await removePath(done.target);
-        if (done.old !== undefined) await rename(done.old, done.target).catch(() => undefined);
+        if (done.old === undefined || done.target.kind === 'folder') await removePath(done.path);
+        if (done.old !== undefined) await rename(done.old, done.path).catch(() => undefined);
       }
-      for (const t of temps) await removePath(t);
+      for (const tmp of temps) await removePath(tmp);
       await undoCreate();
-      throw ioError('replace', target, error);
+      throw ioError('replace', path, error);
     }
   }
   for (const done of swapped) if (done.old !== undefined) await removePath(done.old);

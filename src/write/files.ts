@@ -1,13 +1,12 @@
 /**
- * File-system steps shared by the two atomic writers, the report folders
- * (write/atomic.ts) and methods.csv (compare/write.ts): a durable write of a
- * new file, the reason of an I/O error in words, and the recovery after a
- * writer was killed outright (SIGKILL, power loss): its temporary files or
- * folders are removed, and a target it had moved aside but not yet replaced
- * is put back. The two writers name their leftovers differently.
+ * File-system steps of the report writer (atomic.ts): a durable write of a
+ * new file, an I/O error in words, and the recovery after a writer was killed
+ * outright (SIGKILL, power loss): its temporary files or folders are removed,
+ * and a target it had moved aside but not yet replaced is put back.
  */
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RoundtripError } from '../errors.js';
 
 export interface Leftover {
   /** `tmp`: a write in progress; `old`: a target moved aside. */
@@ -99,6 +98,16 @@ export async function writeNewFile(path: string, data: FileContent): Promise<voi
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The error of a report write that failed, in the one wording of every
+ * command that writes reports: `cannot ACTION "PATH": REASON; earlier reports
+ * were left as they were`.
+ */
+export function ioError(action: string, path: string, error: unknown): RoundtripError {
+  if (error instanceof RoundtripError) return error;
+  return new RoundtripError('io', `cannot ${action} ${JSON.stringify(path)}: ${ioReason(error)}; earlier reports were left as they were`);
 }
 
 /** An I/O error in words, for messages. */

@@ -3,8 +3,6 @@ import { RoundtripError } from '../../src/errors.js';
 import { importExports } from '../../src/load/rules/import.js';
 import { ledgerText } from '../../src/write/ledger.js';
 
-export const LEDGER_HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
-
 const encode = (text: string | Uint8Array): Uint8Array => (typeof text === 'string' ? new TextEncoder().encode(text) : text);
 
 /** One export, or several (name → content), in the order given. */

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allocate, allocateBig } from '../../src/money/allocate.js';
+import { formatAmount, percent } from '../../src/money/amount.js';
+
+describe('allocate (SPEC §3.1)', () => {
+  it('splits the rounding example: 100 over [rest 200, stake 100] is 67 / 33', () => {
+    expect(allocate(100n, [200n, 100n])).toEqual([67n, 33n]);
+  });
+
+  it('gives the leftover to the largest remainders', () => {
+    // 10 over [1,1,1]: q = 3,3,3, r = 1,1,1 -> tie goes to the earlier part
+    expect(allocate(10n, [1n, 1n, 1n])).toEqual([4n, 3n, 3n]);
+    // 7 over [2,3,5]: 1.4, 2.1, 3.5 -> q 1,2,3 (6), one left; remainders 4,1,5 (mod 10) -> third
+    expect(allocate(7n, [2n, 3n, 5n])).toEqual([1n, 2n, 4n]);
+    // 2 over [1,1,1]: q 0,0,0, two left, all remainders 2 -> first two parts
+    expect(allocate(2n, [1n, 1n, 1n])).toEqual([1n, 1n, 0n]);
+  });
+
+  it('ties go to the earlier part in view order, even when a later part is larger', () => {
+    // 1 over [1, 3]: n·w = 1, 3; W = 4; q = 0, 0; r = 1, 3 -> larger remainder wins (second)
+    expect(allocate(1n, [1n, 3n])).toEqual([0n, 1n]);
+    // 1 over [2, 2]: r = 2, 2 -> tie -> first
+    expect(allocate(1n, [2n, 2n])).toEqual([1n, 0n]);
+  });
+
+  it('handles zero weights and a zero total', () => {
+    expect(allocate(5n, [0n, 3n, 0n])).toEqual([0n, 5n, 0n]);
+    expect(allocate(0n, [1n, 2n])).toEqual([0n, 0n]);
+  });
+
+  it('is exact past 2^53 and 20 significant digits', () => {
+    // 10^17 cents split 1:2 -> exact shares 33333333333333333.33 and 66666666666666666.67;
+    // remainders (n·w mod W) are 1 and 2, so the leftover cent goes to the second part.
+    expect(allocate(10n ** 17n, [1n, 2n])).toEqual([33333333333333333n, 66666666666666667n]);
+    // products of a 17-digit amount and 17-digit weights reach 34 digits
+    // (10^16 + 1) over three equal 17-digit weights: q = 3333333333333333 each, 2 left, equal
+    // remainders, so the two earlier parts take one each.
+    const w = 10n ** 17n - 1n;
+    expect(allocate(10n ** 16n + 1n, [w, w, w])).toEqual([3333333333333334n, 3333333333333334n, 3333333333333333n]);
+  });
+
+  it('rejects empty, negative and all-zero weights', () => {
+    expect(() => allocate(1n, [])).toThrow(RangeError);
+    expect(() => allocate(1n, [0n, 0n])).toThrow(RangeError);
+    expect(() => allocate(1n, [-1n, 2n])).toThrow(RangeError);
+    expect(() => allocate(-1n, [1n])).toThrow(RangeError);
+  });
+
+  it('property: parts sum exactly to n and each is within one unit of the exact share', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 17n }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 17n }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0n)),
+        (n, weights) => {
+          const parts = allocate(n, weights);
+          const W = weights.reduce((a, b) => a + b, 0n);
+          expect(parts.reduce((a, b) => a + b, 0n)).toBe(n);
+          parts.forEach((p, i) => {
+            const floor = (n * (weights[i] as bigint)) / W;
+            expect(p === floor || p === floor + 1n).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('allocate: the double path gives the BigInt path\'s integers', () => {
+  const big = (n: bigint, w: bigint[]): bigint[] => allocateBig(n, w, w.reduce((a, b) => a + b, 0n));
+  const below = (bits: number) => fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n });
+
+  it('on random amounts and weights up to 2^50 (products up to 2^100)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(below(50), below(34), below(12)),
+        fc.array(fc.oneof(below(48), below(30), below(8), fc.constant(0n)), { minLength: 1, maxLength: 12 }),
+        (n, weights) => {
+          fc.pre(weights.some((w) => w > 0n) && weights.reduce((a, b) => a + b, 0n) < 2n ** 50n);
+          expect(allocate(n, weights)).toEqual(big(n, weights));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on quotients next to whole numbers (remainders near 0 and near W)', () => {
+    fc.assert(
+      fc.property(below(49), below(49), below(20), fc.integer({ min: -3, max: 3 }), (w, other, q, delta) => {
+        fc.pre(w > 0n && other > 0n && q > 0n);
+        const total = w + other;
+        // n with n·w / W within a few units of the whole number q
+        const n = (q * total) / w + BigInt(delta);
+        fc.pre(n > 0n && n < 2n ** 50n);
+        expect(allocate(n, [w, other])).toEqual(big(n, [w, other]));
+        expect(allocate(n, [other, w, 1n])).toEqual(big(n, [other, w, 1n]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('at the edges of the double path', () => {
+    const edge = 2n ** 50n - 1n;
+    for (const [n, w] of [
+      [edge, [edge - 1n, 1n]],
+      [edge, [1n, edge - 1n]],
+      [edge - 7n, [2n ** 49n, 2n ** 49n - 1n]],
+      [2n ** 26n + 1n, [2n ** 49n + 3n, 2n ** 48n + 5n, 7n]],
+      [3n, [2n ** 49n, 2n ** 49n - 2n]],
+    ] as [bigint, bigint[]][]) {
+      expect(allocate(n, w)).toEqual(big(n, w));
+    }
+  });
+});
+
+describe('amount formatting and percentages (SPEC §4)', () => {
+  it('formats minor units with the currency digits', () => {
+    expect(formatAmount(1000000000000n, 2)).toBe('10000000000.00');
+    expect(formatAmount(5n, 2)).toBe('0.05');
+    expect(formatAmount(5n, 3)).toBe('0.005');
+    expect(formatAmount(5n, 0)).toBe('5');
+    expect(formatAmount(0n, 2)).toBe('0.00');
+  });
+
+  it('rounds percentages half to even', () => {
+    expect(percent(750n, 8000n)).toBe('9.38'); // 9.375 -> 9.38 (8 is even)
+    expect(percent(1n, 8n)).toBe('12.50');
+    expect(percent(9125n, 100000n)).toBe('9.12'); // 9.125 -> 9.12
+    expect(percent(67n, 200n)).toBe('33.50');
+    expect(percent(1n, 3n)).toBe('33.33');
+    expect(percent(2n, 3n)).toBe('66.67');
+    expect(percent(0n, 5n)).toBe('0.00');
+    expect(percent(5n, 5n)).toBe('100.00');
+  });
+});
