@@ -27,11 +27,11 @@ async function readInput(path: string, what: string): Promise<ImportFile> {
 
 export const importCommand: CommandModule<object, ImportArgs> = {
   command: 'import <exports..>',
-  describe: 'convert exports through a rules file into one ledger in the SPEC §1 format; print it or write it to --out',
+  describe: 'convert exports through a rules file into one ledger in the ledger format (docs/ledgers.md); print it or write it to --out',
   builder: (y) =>
     y
       .positional('exports', { type: 'string', array: true, demandOption: true, describe: 'the export CSV files, read in this order' })
-      .option('rules', { type: 'string', demandOption: true, describe: 'the rules file that says how to read them (SPEC §10)', requiresArg: true })
+      .option('rules', { type: 'string', demandOption: true, describe: 'the rules file that says how to read them (see docs/rules.md)', requiresArg: true })
       .option('company', { type: 'string', describe: 'the company id of the ledger (default: the rules file name up to its first dot)', requiresArg: true })
       .option('out', { type: 'string', describe: 'write the ledger to this file (atomically) instead of printing it', requiresArg: true })
       .example('$0 import ledgers/amazon.2026-01.csv --rules ledgers/amazon.rules', 'print the ledger the rules make of the export'),

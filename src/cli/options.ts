@@ -18,10 +18,10 @@ export function withLedgers<T>(y: Argv<T>) {
     })
     .option('ownership', {
       type: 'string',
-      describe: 'declared holdings, date,holder,held,percent (SPEC §9); replaces the ledger folder\'s _ownership.csv',
+      describe: 'declared holdings, date,holder,held,percent (see docs/exposure.md); replaces the ledger folder\'s _ownership.csv',
       requiresArg: true,
     })
-    .option('currency', { type: 'string', describe: 'the reporting currency, e.g. USD (default: the first currency in the ledgers); other rows are converted (SPEC §8)', requiresArg: true })
+    .option('currency', { type: 'string', describe: 'the reporting currency, e.g. USD (default: the first currency in the ledgers); other rows are converted at the rates of _rates.csv or --rates (see docs/currencies.md)', requiresArg: true })
     .option('rates', { type: 'string', describe: 'the rates file (date,from,to,rate), instead of the ledger folder\'s _rates.csv', requiresArg: true });
 }
 
@@ -67,7 +67,7 @@ export function withPeriods<T>(y: Argv<T>) {
 
 export function withMethod<T>(y: Argv<T>) {
   return y
-    .option('method', { type: 'string', default: 'pro-rata', choices: METHODS as unknown as string[], describe: 'which money an outflow takes (SPEC §3.4)', requiresArg: true })
+    .option('method', { type: 'string', default: 'pro-rata', choices: METHODS as unknown as string[], describe: 'which money an outflow takes (see docs/tracing.md)', requiresArg: true })
     .option('earmark', { type: 'boolean', default: true, describe: 'draw deal-tagged outflows from that deal\'s stakes first (--no-earmark to turn off)' });
 }
 

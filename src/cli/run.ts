@@ -22,7 +22,7 @@ export type RunArgs = ArgsOf<ReturnType<typeof runOptions<object>>>;
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
-  describe: 'reconcile the ledgers and write the reports (summary, revenue, circular, exceptions, manifest)',
+  describe: 'reconcile the ledgers and write the reports (summary, revenue, circular, exceptions, exposure, manifest, report.html)',
   builder: runOptions,
   handler: async (args) => {
     const method = methodOf(args.method);

@@ -341,7 +341,7 @@ function exposurePart(t: TableRows | null, digits: number): string {
     if (list === undefined) byCompany.set(company, (list = []));
     list.push({ index: index++, row, minor: minorOf(get(row, 'booked'), digits) });
   }
-  const intro = `<p>Per company, its ${EXPOSURE_ROWS} largest lines of exposure.csv by booked revenue (one line per counterparty and category): the share of the company's revenue, how much of it is circular and how much came from a related party (an investor or investee, or a declared holding; §9), and the holdings on the period's last day. The bar is the share, its circular part in red.</p>`;
+  const intro = `<p>Per company, its ${EXPOSURE_ROWS} largest lines of exposure.csv by booked revenue (one line per counterparty and category): the share of the company's revenue, how much of it is circular and how much came from a related party (an investor or investee, or a declared holding), and the holdings on the period's last day. The bar is the share, its circular part in red.</p>`;
   if (byCompany.size === 0) return `${head}${intro}<p>No revenue was booked in this period.</p></section>`;
   let body = '';
   for (const [company, list] of byCompany) {

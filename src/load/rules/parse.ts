@@ -288,7 +288,7 @@ export function parseRules(text: string, file: string): RulesParse {
         if (isColumn(word)) raw.push({ assign: { column: word, template: rest, line } });
         else if (HLEDGER_ONLY.has(word) || HLEDGER_NUMBERED.test(word) || word.startsWith('if,') || word.startsWith('if|')) {
           const like = HLEDGER_LIKE[word];
-          fail(line, `${show(word)} is an hledger rule that roundtrip does not read (${like === undefined ? '' : `use ${like} for it; `}expected one of ${DIRECTIVES.join(', ')}; see SPEC §10)`);
+          fail(line, `${show(word)} is an hledger rule that roundtrip does not read (${like === undefined ? '' : `use ${like} for it; `}expected one of ${DIRECTIVES.join(', ')}; see docs/rules.md)`);
         } else fail(line, `unknown directive ${show(word)} (expected one of ${DIRECTIVES.join(', ')}${hintFor(word)})`);
     }
   }

@@ -33,7 +33,7 @@ describe('errors in the rules file name its line', () => {
     'an hledger rule roundtrip does not read: %s',
     (line) => {
       const word = line.split(' ')[0] as string;
-      expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (${LIST}; see SPEC §10)`]);
+      expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (${LIST}; see docs/rules.md)`]);
     },
   );
 
@@ -44,7 +44,7 @@ describe('errors in the rules file name its line', () => {
     ['code %id', 'id'],
   ])('an hledger field with a ledger column that does its job: %s', (line, column) => {
     const word = line.split(' ')[0] as string;
-    expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (use ${column} for it; ${LIST}; see SPEC §10)`]);
+    expect(rulesErrors(line)).toEqual([`in/acme.rules:4: "${word}" is an hledger rule that roundtrip does not read (use ${column} for it; ${LIST}; see docs/rules.md)`]);
   });
 
   it('a bad regular expression', () => {
