@@ -17,7 +17,7 @@ import type { Ledgers } from '../src/model.js';
 import { allocateBig } from '../src/money/allocate.js';
 import { type Arith, BIGINT, DOUBLE } from '../src/trace/arith.js';
 import fc from 'fast-check';
-import { traceProRata } from '../src/trace/fast.js';
+import { prepareViews, traceProRata } from '../src/trace/fast.js';
 import { METHODS, type Method } from '../src/trace/methods.js';
 import { fitsDoubles, trace, traceWith } from '../src/trace/trace.js';
 import { ledgerFiles, ledgerSet } from './support/ledger-set.js';
@@ -32,6 +32,7 @@ const REFERENCE: Arith<bigint> = { ...BIGINT, allocate: (n, w) => allocateBig(n,
 function bothWays(ledgers: Ledgers, methods: readonly Method[] = METHODS): void {
   const { transfers } = matchTransfers(ledgers);
   const doubles = fitsDoubles(transfers);
+  const storable = prepareViews(transfers, ledgers.companies, false).fits;
   for (const method of methods) {
     for (const earmark of [true, false]) {
       const options = { method, earmark, minorDigits: ledgers.minorDigits };
@@ -41,7 +42,7 @@ function bothWays(ledgers: Ledgers, methods: readonly Method[] = METHODS): void 
       // `trace` picks the fast trace for pro-rata in doubles, the general one otherwise.
       expect(figures(trace(transfers, ledgers.companies, options)), label).toEqual(reference);
       if (method !== 'pro-rata') continue;
-      if (doubles) {
+      if (storable) {
         fitted++;
         expect(figures(traceProRata(transfers, ledgers.companies, options)), label).toEqual(reference);
       } else expect(() => traceProRata(transfers, ledgers.companies, options)).toThrow(RangeError);
@@ -79,5 +80,54 @@ describe('doubles and BigInt trace alike', () => {
       { numRuns: 300 },
     );
     expect(fitted).toBeGreaterThan(300);
+  });
+});
+
+describe('the double/BigInt switch is decided per split, and a wrong switch is caught', () => {
+  // Figures past 2^50 minor units but within Number.MAX_SAFE_INTEGER: storable as doubles,
+  // but their products need BigInt. A split in doubles would round them.
+  const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo\n';
+  const files = [
+    {
+      name: 'alpha.csv',
+      text:
+        HEADER +
+        'a0,2026-01-01,in,opening,other,,40000000000000.01,USD,,,\n' +
+        'a1,2026-01-02,in,bravo,investment,,3333333333333.33,USD,R1,,\n' +
+        'a2,2026-01-03,out,ext:vendor,purchase,chips,1234567890123.45,USD,,,\n' +
+        'a3,2026-01-04,out,bravo,purchase,cloud,2718281828459.05,USD,R2,,\n',
+    },
+    {
+      name: 'bravo.csv',
+      text:
+        HEADER +
+        'b0,2026-01-01,in,opening,other,,5000000000000.00,USD,,,\n' +
+        'b1,2026-01-02,out,alpha,investment,,3333333333333.33,USD,R1,,\n' +
+        'b2,2026-01-04,in,alpha,revenue,cloud,2718281828459.05,USD,R2,,\n',
+    },
+  ];
+  const ledgers = loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers');
+  const { transfers } = matchTransfers(ledgers);
+  const options = { method: 'pro-rata' as const, earmark: true, minorDigits: 2 };
+
+  it('figures past 2^50: the fast trace takes BigInt for those splits and agrees with the reference, where the old whole-run test gave up', () => {
+    expect(fitsDoubles(transfers)).toBe(false);
+    expect(prepareViews(transfers, ledgers.companies, true).fits).toBe(true);
+    const reference = figures(traceWith(REFERENCE, transfers, ledgers.companies, options));
+    expect(figures(traceProRata(transfers, ledgers.companies, options))).toEqual(reference);
+    // Of bravo's 2,718,281,828,459.05 of revenue, its own money coming back: the exact figure, to the cent.
+    expect(reference.returned.filter((x) => x > 0n)).toEqual([20909860218916n]);
+  });
+
+  it('a wrong storage threshold (doubles past Number.MAX_SAFE_INTEGER) is caught: the fast trace then disagrees with the reference', () => {
+    // 99,999,999,999,999.99 (15 digits) is 9,999,999,999,999,999 cents: past 2^53, no double holds it.
+    const big = files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text.replaceAll('40000000000000.01', '99999999999999.99').replaceAll('5000000000000.00', '99999999999999.97'), 'utf8') }));
+    const set = loadLedgers(big, 'ledgers');
+    const moved = matchTransfers(set).transfers;
+    expect(prepareViews(moved, set.companies, true).fits).toBe(false);
+    expect(() => traceProRata(moved, set.companies, options)).toThrow(RangeError);
+    const reference = figures(traceWith(REFERENCE, moved, set.companies, options));
+    expect(figures(trace(moved, set.companies, options))).toEqual(reference);
+    expect(figures(traceProRata(moved, set.companies, options, 2 ** 60))).not.toEqual(reference);
   });
 });

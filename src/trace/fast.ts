@@ -13,18 +13,23 @@
  *   from transfer to transfer, so a transfer allocates nothing but what the
  *   reports keep (the returning stakes).
  *
- * `trace` uses it when the run fits doubles (`fitsDoubles`, see arith.ts),
- * the method is pro-rata and nobody observes single transfers (audit --id
+ * `trace` uses it when every amount and balance of the run can be stored
+ * as a double (`prepareViews` tells), the method is pro-rata and nobody observes single transfers (audit --id
  * takes the general path, which reports every step). Called on a run that
  * does not fit doubles, it throws rather than round.
  */
 import { formatAmount } from '../money/amount.js';
-import { allocateSafeInto } from '../money/allocate.js';
+import { allocateBig, allocateSafeInto } from '../money/allocate.js';
 import type { Exception, Row, Transfer } from '../model.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
 import { ReturningStake } from './returning.js';
-import { type CompanyBooks, fitsDoubles, type Returning, type TraceOptions, type TraceResult } from './trace.js';
+import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './trace.js';
+
+/** Below this, `allocate`'s double path is exact (its figures n, w_i and W; see money/allocate.ts). */
+const SPLIT_LIMIT = 2 ** 50;
+/** Up to this, a double holds every integer exactly: balances, stakes and amounts are stored as doubles. */
+const STORE_LIMIT = Number.MAX_SAFE_INTEGER;
 
 class View {
   /** Stake numbers, ascending (so keys in order), each with a non-zero amount. */
@@ -36,6 +41,33 @@ class View {
 interface Pool {
   balance: number;
   readonly views: Map<number, View>;
+}
+
+/**
+ * Running totals per company (what it received, paid, left unfunded): in
+ * doubles while exact, the part past Number.MAX_SAFE_INTEGER carried in
+ * BigInt (a total over a whole history can pass it where no balance does).
+ */
+class Tally {
+  private readonly low: Float64Array;
+  private readonly high: bigint[];
+  constructor(size: number) {
+    this.low = new Float64Array(size);
+    this.high = new Array<bigint>(size).fill(0n);
+  }
+  /** `x` at most Number.MAX_SAFE_INTEGER. */
+  add(i: number, x: number): void {
+    const sum = this.low[i]! + x;
+    // Both terms exact: a sum within the limit is exact, one past it is carried whole.
+    if (sum <= STORE_LIMIT) this.low[i] = sum;
+    else {
+      this.high[i] = this.high[i]! + BigInt(this.low[i]!);
+      this.low[i] = x;
+    }
+  }
+  total(i: number): bigint {
+    return this.high[i]! + BigInt(this.low[i]!);
+  }
 }
 
 /** A growable scratch buffer of doubles. */
@@ -77,17 +109,27 @@ export interface ViewOutput {
   readonly origins: Int32Array;
   /** The views left at the end: pool, investor, stake count, and problems with their books. */
   readonly views: { readonly pool: number; readonly investor: number; readonly stakes: number; readonly problems: readonly string[] }[];
+  /** How many splits needed BigInt (their figures reached 2^50). */
+  readonly bigSplits: number;
 }
 
-interface Prepared {
+export interface Prepared {
   readonly input: ViewInput;
+  /**
+   * Every amount and every company's balance, all along, stays within
+   * Number.MAX_SAFE_INTEGER: the figures can be stored as doubles (each
+   * draw still chooses doubles or BigInt for its own `allocate`).
+   */
+  readonly fits: boolean;
   readonly order: Transfer[];
   readonly keys: readonly string[];
   readonly stakes: readonly Stake[];
 }
 
 /** Numbers the companies, stakes (in key order) and deals, and lays the transfers out in processing order. `shared`: in memory threads can share. */
-export function prepareViews(transfers: readonly Transfer[], companies: readonly string[], earmarksOn: boolean, shared = false): Prepared {
+/** `storeLimit` is Number.MAX_SAFE_INTEGER; tests pass a wrong one to see the comparison with the reference fail. */
+export function prepareViews(transfers: readonly Transfer[], companies: readonly string[], earmarksOn: boolean, shared = false, storeLimit = STORE_LIMIT): Prepared {
+  const storeLimitBig = BigInt(storeLimit);
   const companyIndex = new Map<string, number>(companies.map((c, i) => [c, i]));
   const order = processingOrder(transfers);
   const stakeKeys = new Map<string, { investor: string; investee: string; deal: string }>();
@@ -122,6 +164,9 @@ export function prepareViews(transfers: readonly Transfer[], companies: readonly
     earmark: ints(n),
     stakeDeal,
   };
+  // The balances as the trace will move them (SPEC §3.2 step 1), to know that every one stays storable.
+  const balance = new Float64Array(companies.length);
+  let fits = true;
   for (let i = 0; i < n; i++) {
     const t = order[i] as Transfer;
     const payerIsLedger = t.payerIsLedger;
@@ -136,9 +181,19 @@ export function prepareViews(transfers: readonly Transfer[], companies: readonly
     input.b[i] = tb === ta ? input.a[i]! : Number(tb);
     input.invest[i] = payerIsLedger && payeeIsLedger && t.payerKind === 'investment' ? (stakeId.get(stakeKey(payer, payee, t.stakeDeal)) as number) : -1;
     input.earmark[i] = earmarksOn && payerIsLedger ? (dealIds.get(t.earmark) ?? -1) : 0;
+    if (fits) {
+      if (ta > storeLimitBig || tb > storeLimitBig) fits = false;
+      else {
+        const p = input.payer[i]!;
+        const q = input.payee[i]!;
+        if (p >= 0) balance[p] = balance[p]! < input.a[i]! ? 0 : balance[p]! - input.a[i]!;
+        // Both terms are exact: a sum past the limit can only round to past the limit.
+        if (q >= 0 && (balance[q] = balance[q]! + input.b[i]!) > storeLimit) fits = false;
+      }
+    }
   }
   const stakes: Stake[] = keys.map((key) => ({ key, ...(stakeKeys.get(key) as { investor: string; investee: string; deal: string }) }));
-  return { input, order, keys, stakes };
+  return { input, fits, order, keys, stakes };
 }
 
 /**
@@ -147,8 +202,14 @@ export function prepareViews(transfers: readonly Transfer[], companies: readonly
  * investors only. Views of different investors never meet (SPEC §3: each
  * investor's view is its own), so threads can each take some investors.
  */
-export function runViews(input: ViewInput, owns: Uint8Array, keys: readonly string[], onProgress?: (done: number, total: number) => void): ViewOutput {
+export function runViews(
+  input: ViewInput,
+  owns: Uint8Array,
+  keys: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): ViewOutput {
   const { stakeDeal } = input;
+  let bigSplits = 0;
   const pools: Pool[] = Array.from({ length: input.companies }, () => ({ balance: 0, views: new Map() }));
   const originCount = new Int32Array(stakeDeal.length);
   let outCount = 0;
@@ -210,10 +271,21 @@ export function runViews(input: ViewInput, owns: Uint8Array, keys: readonly stri
     used++;
   };
 
-  /** Splits `n` over weights[0..k) (sum `total`) into parts[0..k). */
+  /**
+   * Splits `n` over weights[0..k) (sum `total`) into parts[0..k), decided
+   * per draw: in doubles when the figures this split multiplies (n, every
+   * weight, and W, which bounds them) are below 2^50, in BigInt otherwise.
+   */
   const split = (n: number, k: number, total: number): void => {
     if (k === 0 || total <= 0 || n < 0) throw new RangeError('allocate needs weights with a positive sum and a non-negative amount');
-    allocateSafeInto(n, weights, k, total, parts);
+    if (total < SPLIT_LIMIT && n < SPLIT_LIMIT) allocateSafeInto(n, weights, k, total, parts);
+    else {
+      bigSplits++;
+      const big: bigint[] = new Array<bigint>(k);
+      for (let i = 0; i < k; i++) big[i] = BigInt(weights[i]!);
+      const out = allocateBig(BigInt(n), big, BigInt(total));
+      for (let i = 0; i < k; i++) parts[i] = Number(out[i]);
+    }
   };
 
   /** Draws `amount` from a view of a pool of `balance` (SPEC §3.4 pro rata, earmarked stakes first); records the motion. */
@@ -458,6 +530,7 @@ export function runViews(input: ViewInput, owns: Uint8Array, keys: readonly stri
     amount: outAmount.slice(0, outCount),
     origins: outOrigins.slice(0, outCount),
     views,
+    bigSplits,
   };
 }
 
@@ -471,9 +544,9 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
   const { input, order, stakes } = prepared;
   const money = (x: number): string => formatAmount(BigInt(x), options.minorDigits);
   const balance = new Float64Array(companies.length);
-  const received = new Float64Array(companies.length);
-  const paid = new Float64Array(companies.length);
-  const unfundedTotal = new Float64Array(companies.length);
+  const received = new Tally(companies.length);
+  const paid = new Tally(companies.length);
+  const unfundedTotal = new Tally(companies.length);
   const unfunded: Exception[] = [];
   const origins = new Map<string, Transfer[]>();
   for (let position = 0; position < input.count; position++) {
@@ -482,10 +555,10 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
     const payee = input.payee[position]!;
     const a = input.a[position]!;
     if (payer >= 0) {
-      paid[payer] = paid[payer]! + a;
+      paid.add(payer, a);
       const before = balance[payer]!;
       if (before < a) {
-        unfundedTotal[payer] = unfundedTotal[payer]! + (a - before);
+        unfundedTotal.add(payer, a - before);
         balance[payer] = 0;
         const payerRow = t.payerRow;
         unfunded.push({
@@ -508,7 +581,7 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
       else list.push(t);
     }
     if (payee >= 0) {
-      received[payee] = received[payee]! + input.b[position]!;
+      received.add(payee, input.b[position]!);
       balance[payee] = balance[payee]! + input.b[position]!;
     }
   }
@@ -543,19 +616,20 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
   const state = { views: views.length, stakeFigures: views.reduce((n, v) => n + v.stakes, 0), lots: 0 };
   const books = new Map<string, CompanyBooks>();
   companies.forEach((company, c) => {
-    books.set(company, { received: BigInt(received[c]!), paid: BigInt(paid[c]!), unfunded: BigInt(unfundedTotal[c]!), balance: BigInt(balance[c]!) });
+    books.set(company, { received: received.total(c), paid: paid.total(c), unfunded: unfundedTotal.total(c), balance: BigInt(balance[c]!) });
   });
   return { method: 'pro-rata', earmark: options.earmark, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
 }
 
-export function traceProRata(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  if (!fitsDoubles(transfers)) throw new RangeError('traceProRata: a company receives and pays 2^50 minor units or more; use traceWith(BIGINT, ...)');
-  return traceProRataFitting(transfers, companies, options);
+/** The fast pro-rata trace; throws on a run whose figures cannot be stored as doubles (`prepared.fits`). */
+export function traceProRata(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions, storeLimit = STORE_LIMIT): TraceResult {
+  const prepared = prepareViews(transfers, companies, options.earmark, false, storeLimit);
+  if (!prepared.fits) throw new RangeError('traceProRata: an amount or a balance passes Number.MAX_SAFE_INTEGER minor units; use traceWith(BIGINT, ...)');
+  return traceProRataPrepared(prepared, companies, options, transfers.length);
 }
 
-/** traceProRata for transfers already known to fit doubles (`fitsDoubles`, a pass over every transfer, is not made again). */
-export function traceProRataFitting(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  const prepared = prepareViews(transfers, companies, options.earmark);
+/** traceProRata for transfers already laid out (and known to fit). */
+export function traceProRataPrepared(prepared: Prepared, companies: readonly string[], options: TraceOptions, transferCount: number): TraceResult {
   const output = runViews(prepared.input, new Uint8Array(companies.length).fill(1), prepared.keys, options.onProgress);
-  return assembleTrace(prepared, [output], companies, options, transfers.length);
+  return assembleTrace(prepared, [output], companies, options, transferCount);
 }
