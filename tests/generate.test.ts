@@ -257,7 +257,7 @@ describe('writeGeneratedLedgers', () => {
 
 describe('generate command', () => {
   const run = async (out: string, extra: Partial<Record<'companies' | 'transfers' | 'seed', number>> & { force?: boolean } = {}): Promise<void> => {
-    await generateCommand.handler({ _: ['generate'], $0: 'roundtrip', companies: 3, transfers: 50, seed: 1, out, force: false, ...extra });
+    await generateCommand.handler({ _: ['generate'], $0: 'roundtrip', companies: 3, transfers: 50, seed: 1, profile: 'volume', scale: undefined, out, force: false, ...extra });
   };
 
   it('creates the folder, refuses to overwrite ledgers without --force, replaces them with it', async () => {

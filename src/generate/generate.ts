@@ -40,7 +40,22 @@ export interface GenerateOptions {
   readonly transfers: number;
   /** Any non-negative safe integer. */
   readonly seed: number;
+  /**
+   * `volume` (the default): a handful of deals drive the loops, so the stakes
+   * stay in the tens at any size. `portfolio`: every third company invests,
+   * in any other, investments are about a tenth of intercompany transfers and
+   * most carry a deal of their own, so the stakes grow with the set; amounts
+   * are those of real contracts (`scale` 3 unless given), and a few treasury
+   * sweeps move amounts at the 15-digit limit in and out of a company.
+   */
+  readonly profile?: Profile;
+  /** Amounts times 10^scale (0 to MAX_SCALE): 3 gives billions where 0 gives millions. Default 0 (volume), 3 (portfolio). */
+  readonly scale?: number;
 }
+
+export const PROFILES = ['volume', 'portfolio'] as const;
+export type Profile = (typeof PROFILES)[number];
+export const MAX_SCALE = 4;
 
 /** One whole file, for small sets held in memory. */
 export interface GeneratedFile {
@@ -162,7 +177,8 @@ interface Row {
   readonly counterparty: string;
   readonly kind: Kind;
   readonly category: string;
-  readonly amount: number;
+  /** Cents, or the amount as written (past what a double holds). */
+  readonly amount: number | string;
   readonly ref: string;
   readonly deal: string;
   readonly memo: string;
@@ -215,7 +231,9 @@ interface TransferSpec {
 
 /** Returns what is wrong with the options, or undefined when they are usable. */
 export function validateGenerateOptions(options: GenerateOptions): string | undefined {
-  const { companies, transfers, seed } = options;
+  const { companies, transfers, seed, profile, scale } = options;
+  if (profile !== undefined && !(PROFILES as readonly string[]).includes(profile)) return `--profile must be one of ${PROFILES.join(', ')} (got ${String(profile)})`;
+  if (scale !== undefined && (!Number.isInteger(scale) || scale < 0 || scale > MAX_SCALE)) return `--scale must be a whole number from 0 to ${MAX_SCALE} (got ${String(scale)})`;
   for (const [name, value] of [['companies', companies], ['transfers', transfers]] as const) {
     if ((value as number | undefined) === undefined) return `--${name} is required`;
   }
@@ -318,11 +336,17 @@ class LedgerGenerator {
   private now = 0;
   private rows = 0;
   private refSeq = 0;
-  /** Every fifth company invests, each in a few others: the stakes of a set stay few, whatever its size. */
+  /** Every fifth company invests, each in a few others: the stakes of a set stay few, whatever its size (portfolio: every third, in any other). */
   private readonly investors: Company[];
+  private readonly portfolio: boolean;
+  /** Amounts times 10^scale. */
+  private readonly scale: number;
+  private dealSeq = 0;
 
   constructor(private readonly options: GenerateOptions) {
     this.rng = new Prng(options.seed);
+    this.portfolio = options.profile === 'portfolio';
+    this.scale = options.scale ?? (this.portfolio ? 3 : 0);
     this.averageStep = Math.max(1, Math.floor((SPAN_DAYS * DAY) / options.transfers));
     // Split companies: part1 holds rows before the middle day of the set.
     this.cutoff = Math.floor((options.transfers * this.averageStep) / 2 / DAY) * DAY;
@@ -342,7 +366,7 @@ class LedgerGenerator {
         deferred: [],
       };
     });
-    this.investors = options.companies < 2 ? [] : this.companies.filter((c) => c.index % 5 === 0);
+    this.investors = options.companies < 2 ? [] : this.companies.filter((c) => c.index % (this.portfolio ? 3 : 5) === 0);
     for (const investor of this.investors) {
       const count = Math.min(options.companies - 1, this.rng.range(2, 4));
       while (investor.investees.length < count) {
@@ -429,8 +453,10 @@ class LedgerGenerator {
     }
     if (r < 0.17) this.externalRevenue(this.anyCompany());
     else if (r < 0.23) this.externalExpense(this.anyCompany());
-    else if (r < 0.235) this.externalInvestment(this.anyCompany());
-    else if (r < 0.275) this.investment();
+    else if (r < 0.235) {
+      if (this.portfolio && this.rng.chance(0.1)) this.treasurySweep(this.anyCompany());
+      else this.externalInvestment(this.anyCompany());
+    } else if (r < (this.portfolio ? 0.3115 : 0.275)) this.investment();
     else if (r < 0.4) this.intercompanyOther();
     else this.intercompanyPurchase();
   }
@@ -471,10 +497,16 @@ class LedgerGenerator {
   private investment(): void {
     const investor = this.fundedCompany(this.investors);
     if (investor === undefined) return this.externalRevenue(this.anyCompany());
-    const investee = this.rng.pick(investor.investees);
+    const investee = this.portfolio ? this.otherCompany(investor) : this.rng.pick(investor.investees);
     const amount = Math.min(this.nominal(6, 8), Math.floor(investor.balance * 0.5));
-    // One deal per pair and year (tranches of one agreement share it).
-    const deal = this.rng.chance(0.6) ? `${investor.id}-${investee.id}-${this.formatTime(this.now, true).slice(0, 4)}` : '';
+    // One deal per pair and year (tranches of one agreement share it); portfolio: most investments are a deal of their own.
+    const deal = this.portfolio
+      ? this.rng.chance(0.8)
+        ? `${investor.id}-${investee.id}-D${String(++this.dealSeq).padStart(6, '0')}`
+        : ''
+      : this.rng.chance(0.6)
+        ? `${investor.id}-${investee.id}-${this.formatTime(this.now, true).slice(0, 4)}`
+        : '';
     this.transfer({ ...this.clean(investor, investee, 'investment', '', amount, deal, this.memo('investment')), ref: this.nextRef() });
     if (deal !== '' && this.rng.chance(0.6)) {
       // Direct loop: the deal requires the investee to buy the investor's products.
@@ -499,6 +531,20 @@ class LedgerGenerator {
       const back = Math.max(100, Math.floor(hop * (0.3 + 0.6 * this.rng.next())));
       this.plan({ payer: third, payee: investor, category: this.rng.pick(investor.sells), deal: '', amount: back, memo: this.memo('purchase') });
     }
+  }
+
+  /**
+   * Portfolio: money at the 15-digit limit passes through a company (bond
+   * proceeds swept to a custodian the same second). The two rows cancel, so
+   * the company's balance here is untouched; the text is written digit by
+   * digit, past what a double holds.
+   */
+  private treasurySweep(company: Company): void {
+    let digits = String(1 + this.rng.int(9));
+    for (let i = 0; i < 14; i++) digits += String(this.rng.int(10));
+    const amount = `${digits}.${pad2(this.rng.int(100))}`;
+    this.emit(company, row(this.now, false, 'in', 'Bond investors', 'other', '', amount, '', '', 'bond issue proceeds'));
+    this.emit(company, row(this.now, false, 'out', 'Custodian bank', 'other', '', amount, '', '', 'treasury sweep'));
   }
 
   private plan(plan: Plan): void {
@@ -650,7 +696,7 @@ class LedgerGenerator {
     this.rows++;
     file.buffer +=
       `JE${String(company.rowSeq).padStart(7, '0')},${this.formatTime(row.time, row.dateOnly)},${row.direction},` +
-      `${csvField(row.counterparty)},${row.kind},${row.category},${formatCents(row.amount)},${CURRENCY},` +
+      `${csvField(row.counterparty)},${row.kind},${row.category},${typeof row.amount === 'string' ? row.amount : formatCents(row.amount)},${CURRENCY},` +
       `${row.ref},${row.deal},${csvField(row.memo)}${company.eol}`;
     if (file.buffer.length >= this.chunkSize) {
       this.ready.push({ file: file.name, text: file.buffer });
@@ -696,7 +742,7 @@ class LedgerGenerator {
 
   /** An amount in cents from 10^lo to just under 10^(hi+1) dollars, spread over the decades. */
   private nominal(lo: number, hi: number): number {
-    const decade = 10 ** this.rng.range(lo, hi);
+    const decade = 10 ** (this.rng.range(lo, hi) + this.scale);
     return (decade + this.rng.int(9 * decade)) * 100 + this.rng.int(100);
   }
 
@@ -720,7 +766,7 @@ export function lookalikeName(id: string, rng: Prng): string {
 }
 
 /** Rows are built in one place so that they all share one object shape (fast property access). */
-function row(time: number, dateOnly: boolean, direction: Direction, counterparty: string, kind: Kind, category: string, amount: number, ref: string, deal: string, memo: string): Row {
+function row(time: number, dateOnly: boolean, direction: Direction, counterparty: string, kind: Kind, category: string, amount: number | string, ref: string, deal: string, memo: string): Row {
   return { time, dateOnly, direction, counterparty, kind, category, amount, ref, deal, memo };
 }
 
