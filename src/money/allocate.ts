@@ -108,13 +108,61 @@ export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: numbe
     given += scratch[0] as number;
   }
   let leftover = n - given; // always < k
-  while (leftover > 0) {
-    // the largest remainder not yet served, ties to the earlier part
-    let best = -1;
-    for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
-    parts[best] = (parts[best] as number) + 1;
-    remainders[best] = -1;
-    leftover--;
+  if (leftover <= 4) {
+    while (leftover > 0) {
+      // the largest remainder not yet served, ties to the earlier part
+      let best = -1;
+      for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
+      parts[best] = (parts[best] as number) + 1;
+      remainders[best] = -1;
+      leftover--;
+    }
+    return;
+  }
+  // Many units left over: select the `leftover` first parts by (remainder descending, index ascending)
+  // in linear time (a scan per unit would make a split of k parts cost k^2).
+  if (order.length < k) order = new Int32Array(2 * k);
+  for (let i = 0; i < k; i++) order[i] = i;
+  selectFirst(order, k, leftover, remainders);
+  for (let j = 0; j < leftover; j++) {
+    const i = order[j] as number;
+    parts[i] = (parts[i] as number) + 1;
+  }
+}
+
+/** Scratch: part indices, for the selection. */
+let order = new Int32Array(64);
+
+/** Does part i come before part j: larger remainder, ties to the earlier part. */
+function before(r: Float64Array, i: number, j: number): boolean {
+  const ri = r[i] as number;
+  const rj = r[j] as number;
+  return ri > rj || (ri === rj && i < j);
+}
+
+/** Rearranges idx[0..k) so that its first `m` entries are the m first parts by `before` (quickselect; the order is strict, so the set is exact). */
+function selectFirst(idx: Int32Array, k: number, m: number, r: Float64Array): void {
+  let lo = 0;
+  let hi = k - 1;
+  const target = m - 1;
+  while (lo < hi) {
+    const pivot = idx[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(r, idx[i] as number, pivot)) i++;
+      while (before(r, pivot, idx[j] as number)) j--;
+      if (i <= j) {
+        const t = idx[i] as number;
+        idx[i] = idx[j] as number;
+        idx[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return;
   }
 }
 

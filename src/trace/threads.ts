@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RoundtripError } from '../errors.js';
 import type { Transfer } from '../model.js';
-import { assembleTrace, prepareViews, traceProRataPrepared, type ViewOutput } from './fast.js';
+import type { ViewOutput } from './engine.js';
+import { assembleTrace, prepareViews, traceFlatPrepared } from './flat.js';
 import { trace, type TraceOptions, type TraceResult } from './trace.js';
 import type { TraceMessage, TraceTask } from './worker.js';
 
@@ -35,12 +36,10 @@ export async function traceInThreads(
   onThreads?: (threads: number) => void,
 ): Promise<TraceResult> {
   const wanted = jobs === 'auto' ? (transfers.length >= AUTO_TRANSFERS ? Math.min(AUTO_MAX_THREADS, availableParallelism()) : 1) : jobs;
-  if (wanted < 2 || options.method !== 'pro-rata' || options.observe !== undefined || !existsSync(fileURLToPath(WORKER))) {
+  if (wanted < 2 || options.observe !== undefined || !existsSync(fileURLToPath(WORKER))) {
     return trace(transfers, companies, options);
   }
   const prepared = prepareViews(transfers, companies, options.earmark, true);
-  if (!prepared.fits) return trace(transfers, companies, options);
-  // From here the run is the fast pro-rata trace: one thread means the fast trace here.
   // Investors dealt out by their stakes, most first, to the thread with the fewest.
   const stakesOf = new Array<number>(companies.length).fill(0);
   const index = new Map(companies.map((c, i) => [c, i]));
@@ -50,7 +49,7 @@ export async function traceInThreads(
   }
   const investors = stakesOf.map((n, i) => [i, n] as const).filter(([, n]) => n > 0);
   const count = Math.min(wanted, investors.length);
-  if (count < 2) return traceProRataPrepared(prepared, companies, options, transfers.length);
+  if (count < 2) return traceFlatPrepared(prepared, companies, options, transfers.length);
   onThreads?.(count);
   const owns = Array.from({ length: count }, () => new Uint8Array(companies.length));
   const load = new Array<number>(count).fill(0);
@@ -65,7 +64,7 @@ export async function traceInThreads(
   const runs = owns.map(
     (own, g) =>
       new Promise<ViewOutput>((resolve, reject) => {
-        const task: TraceTask = { input: prepared.input, owns: own, keys: prepared.keys };
+        const task: TraceTask = { input: prepared.input, owns: own, keys: prepared.keys, method: options.method };
         const worker = new Worker(WORKER, { workerData: task });
         workers.push(worker);
         let settled = false;

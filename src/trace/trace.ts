@@ -11,7 +11,7 @@ import { type Arith, BIGINT, DOUBLE, DOUBLE_LIMIT } from './arith.js';
 import { type Parts, type Stake, stakeKey } from './stake.js';
 import { BalanceView, LotView, type View } from './views.js';
 import { ReturningStake } from './returning.js';
-import { prepareViews, traceProRataPrepared } from './fast.js';
+import { traceFlat } from './flat.js';
 
 export interface TraceOptions {
   readonly method: Method;
@@ -163,12 +163,8 @@ class Motion<A> {
  * stake, draw and split.
  */
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  // The default method, nobody watching single transfers: the fast pro-rata trace (same figures, see fast.ts),
-  // which chooses doubles or BigInt for each split; it needs every amount and balance storable as a double.
-  if (options.method === 'pro-rata' && options.observe === undefined) {
-    const prepared = prepareViews(transfers, companies, options.earmark);
-    if (prepared.fits) return traceProRataPrepared(prepared, companies, options, transfers.length);
-  }
+  // Nobody watching single transfers: the flat trace (same figures, see flat.ts and engine.ts).
+  if (options.observe === undefined) return traceFlat(transfers, companies, options);
   if (!fitsDoubles(transfers)) return traceWith(BIGINT, transfers, companies, options);
   return traceWith(DOUBLE, transfers, companies, options);
 }
