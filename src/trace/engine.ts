@@ -442,29 +442,62 @@ export function runViews(
     return false;
   };
 
-  /** Adds entry e's stakes to a view (ids kept ascending; fifo/lifo: the rest's lot, then the stakes' in view order). */
+  /** Spare arrays for `receive` to merge into (swapped with the view's: nothing allocated). */
+  let spareIds: number[] = [];
+  let spareAmounts: number[] = [];
+
+  /**
+   * Adds entry e's stakes to a view (ids kept ascending; fifo/lifo: the
+   * rest's lot, then the stakes' in view order). Both lists are ascending:
+   * one walk adds to the stakes the view holds, and a merge inserts the others.
+   */
   const receive = (view: FlatView, e: number): void => {
     if (lots) pushLot(view, -1, motionRest[e]!);
-    for (let s = motionStart[e]!; s < motionStart[e + 1]!; s++) {
+    const from = motionStart[e]!;
+    const to = motionStart[e + 1]!;
+    const ids = view.ids;
+    const amounts = view.amounts;
+    const n = ids.length;
+    let missing = 0;
+    let total = view.total;
+    for (let s = from, i = 0; s < to; s++) {
       const id = motionIds[s]!;
       const amount = motionAmounts[s]!;
       if (amount === 0) continue;
       if (lots) pushLot(view, id, amount);
-      view.total += amount;
-      const ids = view.ids;
-      let lo = 0;
-      let hi = ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ids[mid]! < id) lo = mid + 1;
-        else hi = mid;
-      }
-      if (ids[lo] === id) view.amounts[lo] = view.amounts[lo]! + amount;
-      else {
-        ids.splice(lo, 0, id);
-        view.amounts.splice(lo, 0, amount);
-      }
+      total += amount;
+      while (i < n && ids[i]! < id) i++;
+      if (i < n && ids[i] === id) amounts[i] = amounts[i]! + amount;
+      else missing++;
     }
+    view.total = total;
+    if (missing === 0) return;
+    const outIds = spareIds;
+    const outAmounts = spareAmounts;
+    outIds.length = 0;
+    outAmounts.length = 0;
+    let i = 0;
+    for (let s = from; s < to; s++) {
+      const id = motionIds[s]!;
+      const amount = motionAmounts[s]!;
+      if (amount === 0) continue;
+      while (i < n && ids[i]! < id) {
+        outIds.push(ids[i]!);
+        outAmounts.push(amounts[i]!);
+        i++;
+      }
+      if (i < n && ids[i] === id) continue; // added above
+      outIds.push(id);
+      outAmounts.push(amount);
+    }
+    for (; i < n; i++) {
+      outIds.push(ids[i]!);
+      outAmounts.push(amounts[i]!);
+    }
+    spareIds = ids;
+    spareAmounts = amounts;
+    view.ids = outIds;
+    view.amounts = outAmounts;
   };
 
   /** Step 3: every entry split again over the amount that arrives; stakes that get nothing are dropped, and entries left empty. */
