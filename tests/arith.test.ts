@@ -20,7 +20,8 @@ import { type Arith, BIGINT, DOUBLE } from '../src/trace/arith.js';
 import fc from 'fast-check';
 import { prepareViews, traceFlat } from '../src/trace/flat.js';
 import { METHODS, type Method } from '../src/trace/methods.js';
-import { fitsDoubles, trace, traceWith } from '../src/trace/trace.js';
+import { fitsDoubles, traceWith } from '../src/trace/general.js';
+import { trace } from '../src/trace/trace.js';
 import { ledgerFiles, ledgerSet } from './support/ledger-set.js';
 import { figures } from './support/trace-figures.js';
 

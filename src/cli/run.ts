@@ -4,7 +4,7 @@ import { readLedgers } from '../load/read.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { matchTransfers } from '../match/match.js';
 import { reconcileTraced, reportFolderStreams, traceOptions } from '../pipeline.js';
-import { traceInThreads } from '../trace/threads.js';
+import { traceInThreads } from '../trace/trace.js';
 import type { Ledgers } from '../model.js';
 import { parsePeriods } from '../report/period.js';
 import type { PeriodReport } from '../report/reports.js';

@@ -78,8 +78,8 @@ export interface ViewOutput {
   readonly origins: Int32Array;
   /** The views left at the end: pool, investor, stake count, lots, and problems with their books. */
   readonly views: readonly { readonly pool: number; readonly investor: number; readonly stakes: number; readonly lots: number; readonly problems: readonly string[] }[];
-  /** Work done: draws from pools with views, stake parts those draws touched, splits that needed BigInt, transfers handed to BigInt views. */
-  readonly work: { readonly draws: number; readonly parts: number; readonly bigSplits: number; readonly bigTransfers: number };
+  /** Work done: draws (per view), outflows from pools with views, stake parts the draws touched, splits that needed BigInt, transfers handed to BigInt views. */
+  readonly work: { readonly draws: number; readonly outflows: number; readonly parts: number; readonly bigSplits: number; readonly bigTransfers: number };
 }
 
 class FlatView {
@@ -149,6 +149,7 @@ export function runViews(
   const pools: Pool[] = Array.from({ length: input.companies }, () => new Pool());
   const originCount = new Int32Array(stakeCount);
   let draws = 0;
+  let outflows = 0;
   let partsTouched = 0;
   let bigSplits = 0;
   let bigTransfers = 0;
@@ -794,6 +795,7 @@ export function runViews(
         pool.views.clear();
         pool.balance = 0;
       } else {
+        if (pool.views.size > 0) outflows++;
         for (const [investor, view] of pool.views) {
           draws++;
           draw(investor, view, a, balance, earmark);
@@ -863,6 +865,6 @@ export function runViews(
     bigAmounts: outBig,
     origins: outOrigins.slice(0, outCount),
     views,
-    work: { draws, parts: partsTouched, bigSplits, bigTransfers },
+    work: { draws, outflows, parts: partsTouched, bigSplits, bigTransfers },
   };
 }

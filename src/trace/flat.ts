@@ -8,12 +8,13 @@
  * a test checks figure for figure.
  */
 import { formatAmount } from '../money/amount.js';
-import type { Exception, Row, Transfer } from '../model.js';
+import type { Exception, Transfer } from '../model.js';
 import { runViews, STORE_LIMIT, type ViewInput, type ViewOutput } from './engine.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
 import { ReturningStake } from './returning.js';
-import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './trace.js';
+import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './types.js';
+import { unfundedException } from './unfunded.js';
 
 /**
  * Running totals per company (what it received, paid, left unfunded): in
@@ -180,7 +181,19 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
   const views = outputs.flatMap((o) => o.views).sort((x, y) => x.pool - y.pool || x.investor - y.investor);
   const viewProblems = views.flatMap((v) => v.problems.map((p) => `${companies[v.pool]} in ${companies[v.investor]}'s view: ${p}`));
   const state = { views: views.length, stakeFigures: views.reduce((n, v) => n + v.stakes, 0), lots: views.reduce((n, v) => n + v.lots, 0) };
-  return { method: options.method, earmark: options.earmark, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order };
+  // Every thread replays every balance (so meets every BigInt transfer); each view, so each split, is one thread's.
+  const sum = (f: (o: ViewOutput) => number): number => outputs.reduce((n, o) => n + f(o), 0);
+  const engine = {
+    name: 'flat',
+    threads: outputs.length,
+    arithmetic: 'per split',
+    bigTransfers: Math.max(0, ...outputs.map((o) => o.work.bigTransfers)),
+    bigSplits: sum((o) => o.work.bigSplits),
+    draws: sum((o) => o.work.draws),
+    outflows: Math.max(0, ...outputs.map((o) => o.work.outflows)),
+    parts: sum((o) => o.work.parts),
+  } as const;
+  return { method: options.method, earmark: options.earmark, returnedByTransfer, returning, unfunded, books, origins, viewProblems, state, order, engine };
 }
 
 interface Books {
@@ -193,20 +206,6 @@ function noteOrigin(origins: Map<string, Transfer[]>, key: string, t: Transfer):
   const list = origins.get(key);
   if (list === undefined) origins.set(key, [t]);
   else list.push(t);
-}
-
-function unfundedException(t: Transfer, company: string, uncovered: bigint, detail: string): Exception {
-  const payerRow = t.payerRow;
-  return {
-    code: 'unfunded',
-    company,
-    id: payerRow?.id ?? '',
-    row: payerRow ?? (t.payeeRow as Row),
-    counterparty: payerRow?.counterparty ?? t.payee,
-    amount: uncovered,
-    counterpartyRow: t.payeeRow,
-    detail,
-  };
 }
 
 /** The books and `unfunded` exceptions from one pass over the balances, in doubles (every balance fits, see `Prepared.fits`). */
@@ -230,7 +229,7 @@ function booksInDoubles(prepared: Prepared, companies: readonly string[], option
       if (before < a) {
         unfundedTotal.add(payer, a - before);
         balance[payer] = 0;
-        unfunded.push(unfundedException(t, companies[payer] as string, BigInt(a - before), `outflow ${money(a)} exceeds traced balance ${money(before)}`));
+        unfunded.push(unfundedException(t, companies[payer] as string, BigInt(a - before), money(a), money(before)));
       } else balance[payer] = before - a;
     }
     const invested = input.invest[position]!;
@@ -266,7 +265,7 @@ function booksInBigInt(prepared: Prepared, companies: readonly string[], options
       if (before < a) {
         book.unfunded += a - before;
         book.balance = 0n;
-        unfunded.push(unfundedException(t, companies[payer] as string, a - before, `outflow ${money(a)} exceeds traced balance ${money(before)}`));
+        unfunded.push(unfundedException(t, companies[payer] as string, a - before, money(a), money(before)));
       } else book.balance = before - a;
     }
     const invested = input.invest[position]!;

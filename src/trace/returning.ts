@@ -1,7 +1,7 @@
 /** A returning stake as a small object: what it tells of the transfer is read from the transfer. */
 import { complementKind, type Kind, type Row, type Transfer } from '../model.js';
 import type { Stake } from './stake.js';
-import type { Returning } from './trace.js';
+import type { Returning } from './types.js';
 
 export class ReturningStake implements Returning {
   /**
