@@ -42,59 +42,92 @@ export function allocateSafe(n: number, weights: readonly number[], total: numbe
 
 /** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the trace's hot path). */
 export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: number[]): void {
-  if (remainders.length < k) {
-    remainders = new Float64Array(2 * k);
-    buckets = new Int32Array(2 * k);
-    counts = new Int32Array(2 * k);
-    order = new Int32Array(2 * k);
-  }
-  // n and W are the same for every part: their Veltkamp halves are made once.
+  if (remainders.length < k) grow(k);
+  const halves = splitHalves(n, total);
+  let given = 0;
+  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i);
+  spreadLeftover(n - given, k, total, parts);
+}
+
+/**
+ * allocate(n, [rest, stakes[0..k)]) (sum `total`) into parts[0..k]: the
+ * split of a pro-rata draw, read from a view's own arrays (no copy of the
+ * weights). Same integers as `allocateSafeInto`.
+ */
+export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: number[]): void {
+  if (remainders.length < k + 1) grow(k + 1);
+  const halves = splitHalves(n, total);
+  let given = quotient(n, rest, total, halves, parts, 0);
+  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1);
+  spreadLeftover(n - given, k + 1, total, parts);
+}
+
+function grow(k: number): void {
+  remainders = new Float64Array(2 * k);
+  buckets = new Int32Array(2 * k);
+  counts = new Int32Array(2 * k);
+  order = new Int32Array(2 * k);
+}
+
+/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] are made once. */
+const halvesScratch = new Float64Array(4);
+function splitHalves(n: number, total: number): Float64Array {
   let t = SPLITTER * n;
   const nh = t - (t - n);
-  const nl = n - nh;
+  halvesScratch[0] = nh;
+  halvesScratch[1] = n - nh;
   t = SPLITTER * total;
   const th = t - (t - total);
-  const tl = total - th;
-  let given = 0;
-  for (let i = 0; i < k; i++) {
-    const w = weights[i] as number;
-    if (w === 0) {
-      parts[i] = 0;
-      remainders[i] = 0;
-      continue;
-    }
-    const p = n * w;
-    let q = Math.floor(p / total);
-    let r: number;
-    if (p < 4503599627370496) {
-      // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
-      r = p - q * total;
-    } else {
-      // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
-      // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
-      t = SPLITTER * w;
-      const wh = t - (t - w);
-      const wl = w - wh;
-      const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
-      const tq = q * total;
-      t = SPLITTER * q;
-      const qh = t - (t - q);
-      const ql = q - qh;
-      const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
-      r = p - tq + (pe - te);
-    }
-    if (r < 0) {
-      q--;
-      r += total;
-    } else if (r >= total) {
-      q++;
-      r -= total;
-    }
-    parts[i] = q;
-    remainders[i] = r;
-    given += q;
+  halvesScratch[2] = th;
+  halvesScratch[3] = total - th;
+  return halvesScratch;
+}
+
+/** parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below 2^50); returns the quotient. */
+function quotient(n: number, w: number, total: number, halves: Float64Array, parts: number[], i: number): number {
+  if (w === 0) {
+    parts[i] = 0;
+    remainders[i] = 0;
+    return 0;
   }
-  let leftover = n - given; // always < k
+  const p = n * w;
+  let q = Math.floor(p / total);
+  let r: number;
+  if (p < 4503599627370496) {
+    // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
+    r = p - q * total;
+  } else {
+    // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
+    // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
+    const nh = halves[0] as number;
+    const nl = halves[1] as number;
+    const th = halves[2] as number;
+    const tl = halves[3] as number;
+    let t = SPLITTER * w;
+    const wh = t - (t - w);
+    const wl = w - wh;
+    const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
+    const tq = q * total;
+    t = SPLITTER * q;
+    const qh = t - (t - q);
+    const ql = q - qh;
+    const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
+    r = p - tq + (pe - te);
+  }
+  if (r < 0) {
+    q--;
+    r += total;
+  } else if (r >= total) {
+    q++;
+    r -= total;
+  }
+  parts[i] = q;
+  remainders[i] = r;
+  return q;
+}
+
+/** The leftover units (fewer than k), one each to the parts with the largest remainders, ties to the earlier part. */
+function spreadLeftover(leftover: number, k: number, total: number, parts: number[]): void {
   if (leftover <= 4) {
     while (leftover > 0) {
       // the largest remainder not yet served, ties to the earlier part

@@ -27,7 +27,7 @@
  * BigInt all the way down, on every example, the sample ledgers and dense
  * generated sets, under every method, with and without earmarks.
  */
-import { allocate, allocateBig, allocateSafeInto } from '../money/allocate.js';
+import { allocate, allocateBig, allocateRestInto, allocateSafeInto } from '../money/allocate.js';
 import { BIGINT } from './arith.js';
 import { type Method, usesLots } from './methods.js';
 import { BalanceView, LotView, type View } from './views.js';
@@ -277,9 +277,12 @@ export function runViews(
   const drawProRata = (view: FlatView, amount: number, balance: number): void => {
     const { ids, amounts } = view;
     const k = ids.length;
-    weights[0] = balance - view.total;
-    for (let i = 0; i < k; i++) weights[i + 1] = amounts[i]!;
-    split(amount, k + 1, balance);
+    if (balance < splitLimit && amount < splitLimit) allocateRestInto(amount, balance - view.total, amounts, k, balance, parts);
+    else {
+      weights[0] = balance - view.total;
+      for (let i = 0; i < k; i++) weights[i + 1] = amounts[i]!;
+      split(amount, k + 1, balance);
+    }
     motionRest[entries] = parts[0]!;
     let total = view.total;
     let emptied = false;
