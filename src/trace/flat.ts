@@ -12,7 +12,7 @@ import type { Exception, Transfer } from '../model.js';
 import { runViews, STORE_LIMIT, type ViewInput, type ViewOutput } from './engine.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
-import { ReturningStake } from './returning.js';
+import { ReturningAt, ReturningColumns } from './returning.js';
 import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './types.js';
 import { unfundedException } from './unfunded.js';
 
@@ -149,9 +149,17 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
   const { unfunded, origins, books } = prepared.fits ? booksInDoubles(prepared, companies, options) : booksInBigInt(prepared, companies, options);
 
   // Returning stakes: each output is in processing order, and one transfer's come from one output (the payee's investor).
+  // One output is taken as it is; several are merged into one set of columns, in processing order.
+  const total = outputs.reduce((n, o) => n + o.count, 0);
+  const only = outputs.length === 1 ? (outputs[0] as ViewOutput) : undefined;
+  const position = only?.position ?? new Int32Array(total);
+  const stake = only?.stake ?? new Int32Array(total);
+  const amount = only?.amount ?? new Float64Array(total);
+  const originCount = only?.origins ?? new Int32Array(total);
+  const big = only === undefined ? new Map<number, bigint>() : new Map(only.bigAmounts);
   const returnedByTransfer = new Array<bigint>(transferCount).fill(0n);
-  const returning: Returning[] = [];
   const next = outputs.map(() => 0);
+  let at = 0;
   for (;;) {
     let pick = -1;
     for (let o = 0; o < outputs.length; o++) {
@@ -161,22 +169,33 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
     }
     if (pick < 0) break;
     const out = outputs[pick] as ViewOutput;
-    const position = out.position[next[pick] as number] as number;
-    const t = order[position] as Transfer;
-    let total = 0n;
+    const here = out.position[next[pick] as number] as number;
+    const t = order[here] as Transfer;
+    let sum = 0n;
     let small = 0;
     let i = next[pick] as number;
-    for (; i < out.count && out.position[i] === position; i++) {
+    for (; i < out.count && out.position[i] === here; i++, at++) {
       const x = out.amount[i]!;
+      if (only === undefined) {
+        position[at] = here;
+        stake[at] = out.stake[i]!;
+        amount[at] = x;
+        originCount[at] = out.origins[i]!;
+      }
       // NaN: an amount past Number.MAX_SAFE_INTEGER, kept as a BigInt.
-      const amount = x === x ? x : (out.bigAmounts.get(i) as bigint);
-      if (typeof amount === 'number' && small + amount <= STORE_LIMIT) small += amount;
-      else total += BigInt(amount);
-      returning.push(new ReturningStake(t, stakes[out.stake[i]!] as Stake, amount, out.origins[i]!));
+      if (x !== x) {
+        const exact = out.bigAmounts.get(i) as bigint;
+        if (only === undefined) big.set(at, exact);
+        sum += exact;
+      } else if (small + x <= STORE_LIMIT) small += x;
+      else sum += BigInt(x);
     }
     next[pick] = i;
-    returnedByTransfer[t.index] = total + BigInt(small);
+    returnedByTransfer[t.index] = sum + BigInt(small);
   }
+  const columns = new ReturningColumns(order, stakes, position, stake, amount, originCount, big);
+  const returning: Returning[] = new Array<Returning>(total);
+  for (let j = 0; j < total; j++) returning[j] = new ReturningAt(columns, j);
 
   const views = outputs.flatMap((o) => o.views).sort((x, y) => x.pool - y.pool || x.investor - y.investor);
   const viewProblems = views.flatMap((v) => v.problems.map((p) => `${companies[v.pool]} in ${companies[v.investor]}'s view: ${p}`));
