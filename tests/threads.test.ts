@@ -190,6 +190,18 @@ describe('tracing in threads', () => {
     expect(threaded).toBe(2 * METHODS.length * generated.length);
   });
 
+  it('a portfolio set (hundreds of stakes, amounts at the 15-digit limit: pools handed to BigInt), 2 threads: the figures of one trace, every method', async () => {
+    threaded = 0;
+    const files = generateLedgers({ companies: 12, transfers: 2500, seed: 7, profile: 'portfolio' });
+    const ledgers = loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers');
+    await alike(ledgers, 2);
+    expect(threaded).toBe(2 * METHODS.length);
+    const { transfers } = matchTransfers(ledgers);
+    const result = await builtThreads.traceInThreads(transfers, ledgers.companies, { method: 'pro-rata', earmark: true, minorDigits: 2 }, 2);
+    expect(result.engine).toMatchObject({ name: 'flat', threads: 2 });
+    expect(result.engine.bigTransfers).toBeGreaterThan(0);
+  });
+
   it('auto traces in this thread below 200,000 transfers (and few stakes); the general engine when transfers are observed', async () => {
     const ledgers = generated[0] as Ledgers;
     const { transfers } = matchTransfers(ledgers);
