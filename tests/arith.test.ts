@@ -139,4 +139,36 @@ describe('the double/BigInt switch is decided per split, and a wrong switch is c
     expect(figures(traceFlat(moved, set.companies, options))).toEqual(reference);
     expect(figures(traceFlat(moved, set.companies, options, 2 ** 60))).not.toEqual(reference);
   });
+
+  it.each(METHODS)('%s: money at the 15-digit limit comes back exactly (a returning amount past 2^53, pools in BigInt and back)', (method) => {
+    const round = [
+      {
+        name: 'alpha.csv',
+        text:
+          HEADER +
+          'a0,2026-01-01,in,opening,other,,999999999999999.99,USD,,,\n' +
+          'a1,2026-01-02,out,bravo,investment,,99999999999999.99,USD,R1,D-1,\n' +
+          'a2,2026-01-04,in,bravo,revenue,cloud,99999999999999.98,USD,R2,,\n',
+      },
+      {
+        name: 'bravo.csv',
+        text:
+          HEADER +
+          'b0,2026-01-01,in,opening,other,,1.00,USD,,,\n' +
+          'b1,2026-01-02,in,alpha,investment,,99999999999999.99,USD,R1,D-1,\n' +
+          'b2,2026-01-03,out,ext:payroll,other,,0.01,USD,,,\n' +
+          'b3,2026-01-04,out,alpha,purchase,cloud,99999999999999.98,USD,R2,,\n',
+      },
+    ];
+    const set = loadLedgers(round.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers');
+    const moved = matchTransfers(set).transfers;
+    const opts = { method, earmark: true, minorDigits: 2 };
+    const reference = figures(traceWith(REFERENCE, moved, set.companies, opts));
+    const flat = traceFlat(moved, set.companies, opts);
+    expect(figures(flat)).toEqual(reference);
+    expect(flat.engine.bigTransfers).toBeGreaterThan(0);
+    const back = flat.returning.reduce((n, r) => n + r.amount, 0n);
+    expect(back).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    expect(back).toBe(reference.returned.reduce((n, x) => n + x, 0n));
+  });
 });
