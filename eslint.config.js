@@ -74,9 +74,4 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: zones() }],
     },
   },
-  {
-    // trace.ts and fast.ts import each other; the trace branch (issue 10: one trace entry point) removes that cycle.
-    files: ['src/trace/trace.ts', 'src/trace/fast.ts'],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
 );

@@ -11,7 +11,7 @@ import { reconcileTraced, reportFolderStreams, traceOptions } from './pipeline.j
 import type { Period } from './report/period.js';
 import type { PeriodReport } from './report/reports.js';
 import type { Method } from './trace/methods.js';
-import { traceInThreads } from './trace/threads.js';
+import { traceInThreads } from './trace/trace.js';
 import { writeFolders } from './write/atomic.js';
 
 export interface BatchOptions {

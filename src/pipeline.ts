@@ -11,7 +11,7 @@ import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
 import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
 import type { Method } from './trace/methods.js';
-import { trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
+import { engineLabel, trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
 import { tableChunks, type CsvOptions } from './write/csv.js';
 import { type FileContent, textOf } from './write/files.js';
 import type { FolderContent } from './write/atomic.js';
@@ -107,6 +107,7 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
       report,
       method: rec.traced.method,
       earmark: rec.traced.earmark,
+      engine: engineLabel(rec.traced.engine),
       bom: options.bom,
       transfers: rec.traced.order.length,
       checks,

@@ -6,7 +6,7 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { RoundtripError, usageError } from '../errors.js';
-import { validateGenerateOptions, type GenerateOptions } from '../generate/generate.js';
+import { MAX_SCALE, PROFILES, validateGenerateOptions, type GenerateOptions, type Profile } from '../generate/generate.js';
 import { writeGeneratedLedgers } from '../generate/write.js';
 import { ioReason } from '../write/files.js';
 
@@ -14,6 +14,8 @@ export interface GenerateArgs {
   companies: number;
   transfers: number;
   seed: number;
+  profile: string;
+  scale: number | undefined;
   out: string;
   force: boolean;
 }
@@ -30,15 +32,29 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         describe: 'Number of transfers (intercompany transfers and external rows; about 1.8 ledger rows each)',
       })
       .option('seed', { type: 'number', default: 1, describe: 'Random seed (a whole number, 0 or more)' })
+      .option('profile', {
+        type: 'string',
+        choices: PROFILES,
+        default: 'volume',
+        describe: 'volume: a few dozen stakes at any size; portfolio: investments a tenth of intercompany transfers, most under a deal of their own (stakes grow with the set), amounts in billions and some at the 15-digit limit',
+      })
+      .option('scale', { type: 'number', describe: `Amounts times 10^scale, 0 to ${MAX_SCALE} (default 0 for volume, 3 for portfolio: billions)` })
       .option('out', { type: 'string', demandOption: true, describe: 'Folder to write the ledgers to (created if absent)' })
       .option('force', {
         type: 'boolean',
         default: false,
         describe: 'Write into a folder that already holds .csv files (they are deleted first)',
       })
-      .example('$0 generate --companies 50 --transfers 100000 --out ledgers-100k', 'about 178,000 rows in 62 files'),
+      .example('$0 generate --companies 50 --transfers 100000 --out ledgers-100k', 'about 178,000 rows in 62 files')
+      .example('$0 generate --companies 50 --transfers 100000 --profile portfolio --out portfolio-100k', 'thousands of stakes'),
   handler: async (args) => {
-    const options: GenerateOptions = { companies: args.companies, transfers: args.transfers, seed: args.seed };
+    const options: GenerateOptions = {
+      companies: args.companies,
+      transfers: args.transfers,
+      seed: args.seed,
+      profile: args.profile as Profile,
+      ...(args.scale === undefined ? {} : { scale: args.scale }),
+    };
     const problem = validateGenerateOptions(options);
     if (problem !== undefined) throw usageError(problem);
     if (typeof args.out !== 'string' || args.out === '') throw usageError('--out must name a folder');
@@ -52,7 +68,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
     }
     const rows = summary.rows.toLocaleString('en-US');
     process.stdout.write(
-      `Wrote ${summary.files.length} files, ${rows} rows (${options.companies} companies, ${options.transfers} transfers, seed ${options.seed}) to ${out}\n`,
+      `Wrote ${summary.files.length} files, ${rows} rows (${options.companies} companies, ${options.transfers} transfers, seed ${options.seed}${options.profile === 'volume' ? '' : `, ${options.profile}`}) to ${out}\n`,
     );
   },
 };

@@ -16,57 +16,6 @@
 const LIMIT = 2 ** 50;
 const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp split of a double into two 26-bit halves)
 
-/** The rounding error of a*b: a·b = fl(a·b) + twoProductError(a, b, fl(a·b)) exactly. */
-function twoProductError(a: number, b: number, p: number): number {
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return al * bl - (((p - ah * bh) - al * bh) - ah * bl);
-}
-
-/**
- * floor(n·w / W) and n·w mod W, exactly, for non-negative integers below 2^50
- * (W > 0). Writes them to out[0], out[1].
- */
-function mulDivMod(n: number, w: number, total: number, out: Float64Array): void {
-  const p = n * w;
-  if (p < 4503599627370496) {
-    // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
-    const q = Math.floor(p / total);
-    let r = p - q * total;
-    let qq = q;
-    if (r < 0) {
-      qq--;
-      r += total;
-    } else if (r >= total) {
-      qq++;
-      r -= total;
-    }
-    out[0] = qq;
-    out[1] = r;
-    return;
-  }
-  const pe = twoProductError(n, w, p); // n·w = p + pe
-  let q = Math.floor(p / total); // within one of the true quotient (n·w / W < 2^50)
-  const t = q * total;
-  const te = twoProductError(q, total, t); // q·W = t + te
-  let r = p - t + (pe - te); // exact: Sterbenz for p − t, integers below 2^53 otherwise
-  if (r < 0) {
-    q--;
-    r += total;
-  } else if (r >= total) {
-    q++;
-    r -= total;
-  }
-  out[0] = q;
-  out[1] = r;
-}
-
-const scratch = new Float64Array(2);
-
 export function allocate(n: bigint, weights: readonly bigint[]): bigint[] {
   const k = weights.length;
   if (k === 0) throw new RangeError('allocate needs at least one weight');
@@ -91,30 +40,168 @@ export function allocateSafe(n: number, weights: readonly number[], total: numbe
   return parts;
 }
 
-/** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the pro-rata trace's hot path). */
+/** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the trace's hot path). */
 export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: number[]): void {
-  if (remainders.length < k) remainders = new Float64Array(2 * k);
+  if (remainders.length < k) grow(k);
+  const halves = splitHalves(n, total);
   let given = 0;
-  for (let i = 0; i < k; i++) {
-    const w = weights[i] as number;
-    if (w === 0) {
-      parts[i] = 0;
-      remainders[i] = 0;
-      continue;
-    }
-    mulDivMod(n, w, total, scratch);
-    parts[i] = scratch[0] as number;
-    remainders[i] = scratch[1] as number;
-    given += scratch[0] as number;
+  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i);
+  spreadLeftover(n - given, k, total, parts);
+}
+
+/**
+ * allocate(n, [rest, stakes[0..k)]) (sum `total`) into parts[0..k]: the
+ * split of a pro-rata draw, read from a view's own arrays (no copy of the
+ * weights). Same integers as `allocateSafeInto`.
+ */
+export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: number[]): void {
+  if (remainders.length < k + 1) grow(k + 1);
+  const halves = splitHalves(n, total);
+  let given = quotient(n, rest, total, halves, parts, 0);
+  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1);
+  spreadLeftover(n - given, k + 1, total, parts);
+}
+
+function grow(k: number): void {
+  remainders = new Float64Array(2 * k);
+  buckets = new Int32Array(2 * k);
+  counts = new Int32Array(2 * k);
+  order = new Int32Array(2 * k);
+}
+
+/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] are made once. */
+const halvesScratch = new Float64Array(4);
+function splitHalves(n: number, total: number): Float64Array {
+  let t = SPLITTER * n;
+  const nh = t - (t - n);
+  halvesScratch[0] = nh;
+  halvesScratch[1] = n - nh;
+  t = SPLITTER * total;
+  const th = t - (t - total);
+  halvesScratch[2] = th;
+  halvesScratch[3] = total - th;
+  return halvesScratch;
+}
+
+/** parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below 2^50); returns the quotient. */
+function quotient(n: number, w: number, total: number, halves: Float64Array, parts: number[], i: number): number {
+  if (w === 0) {
+    parts[i] = 0;
+    remainders[i] = 0;
+    return 0;
   }
-  let leftover = n - given; // always < k
-  while (leftover > 0) {
-    // the largest remainder not yet served, ties to the earlier part
-    let best = -1;
-    for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
-    parts[best] = (parts[best] as number) + 1;
-    remainders[best] = -1;
-    leftover--;
+  const p = n * w;
+  let q = Math.floor(p / total);
+  let r: number;
+  if (p < 4503599627370496) {
+    // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
+    r = p - q * total;
+  } else {
+    // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
+    // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
+    const nh = halves[0] as number;
+    const nl = halves[1] as number;
+    const th = halves[2] as number;
+    const tl = halves[3] as number;
+    let t = SPLITTER * w;
+    const wh = t - (t - w);
+    const wl = w - wh;
+    const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
+    const tq = q * total;
+    t = SPLITTER * q;
+    const qh = t - (t - q);
+    const ql = q - qh;
+    const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
+    r = p - tq + (pe - te);
+  }
+  if (r < 0) {
+    q--;
+    r += total;
+  } else if (r >= total) {
+    q++;
+    r -= total;
+  }
+  parts[i] = q;
+  remainders[i] = r;
+  return q;
+}
+
+/** The leftover units (fewer than k), one each to the parts with the largest remainders, ties to the earlier part. */
+function spreadLeftover(leftover: number, k: number, total: number, parts: number[]): void {
+  if (leftover <= 4) {
+    while (leftover > 0) {
+      // the largest remainder not yet served, ties to the earlier part
+      let best = -1;
+      for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
+      parts[best] = (parts[best] as number) + 1;
+      remainders[best] = -1;
+      leftover--;
+    }
+    return;
+  }
+  // Many units left over (a scan per unit would cost k^2): the parts are put in k buckets by r/W
+  // (a monotone map, so a higher bucket means a larger remainder); every part above the bucket
+  // where the count of units runs out gets one, and that bucket's parts are ranked exactly.
+  const scale = k / total;
+  counts.fill(0, 0, k);
+  for (let i = 0; i < k; i++) {
+    let bucket = Math.floor((remainders[i] as number) * scale);
+    if (bucket >= k) bucket = k - 1;
+    buckets[i] = bucket;
+    counts[bucket] = (counts[bucket] as number) + 1;
+  }
+  let boundary = k - 1;
+  let above = 0;
+  while (above + (counts[boundary] as number) < leftover) above += counts[boundary--] as number;
+  let m = 0;
+  for (let i = 0; i < k; i++) {
+    const bucket = buckets[i] as number;
+    if (bucket > boundary) parts[i] = (parts[i] as number) + 1;
+    else if (bucket === boundary) order[m++] = i;
+  }
+  const need = leftover - above;
+  if (need < m) selectFirst(order, m, need, remainders);
+  for (let j = 0; j < need; j++) {
+    const i = order[j] as number;
+    parts[i] = (parts[i] as number) + 1;
+  }
+}
+
+/** Scratch for the leftover units: each part's bucket, the buckets' counts, part indices. */
+let buckets = new Int32Array(64);
+let counts = new Int32Array(64);
+let order = new Int32Array(64);
+
+/** Does part i come before part j: larger remainder, ties to the earlier part. */
+function before(r: Float64Array, i: number, j: number): boolean {
+  const ri = r[i] as number;
+  const rj = r[j] as number;
+  return ri > rj || (ri === rj && i < j);
+}
+
+/** Rearranges idx[0..k) so that its first `m` entries are the m first parts by `before` (quickselect; the order is strict, so the set is exact). */
+function selectFirst(idx: Int32Array, k: number, m: number, r: Float64Array): void {
+  let lo = 0;
+  let hi = k - 1;
+  const target = m - 1;
+  while (lo < hi) {
+    const pivot = idx[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(r, idx[i] as number, pivot)) i++;
+      while (before(r, pivot, idx[j] as number)) j--;
+      if (i <= j) {
+        const t = idx[i] as number;
+        idx[i] = idx[j] as number;
+        idx[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return;
   }
 }
 

@@ -11,6 +11,8 @@ export interface ManifestInput {
   readonly report: PeriodReport;
   readonly method: Method;
   readonly earmark: boolean;
+  /** The trace engine that ran, in a few words (the same whatever the number of threads). */
+  readonly engine: string;
   readonly bom: boolean;
   readonly transfers: number;
   readonly checks: readonly CheckResult[];
@@ -39,6 +41,7 @@ export function manifest(input: ManifestInput): string {
     version: VERSION,
     method: input.method,
     earmark: input.earmark,
+    engine: input.engine,
     bom: input.bom,
     period: report.period,
     currency: ledgers.currency,

@@ -1,5 +1,5 @@
 /**
- * The pro-rata trace in threads. Each investor's views are its own (SPEC §3):
+ * The flat trace in threads (trace.ts decides when). Each investor's views are its own (SPEC §3):
  * the draw in one investor's view of a pool depends on that view and the
  * pool's balance alone, never on another investor's view. So each thread
  * replays every transfer's balances but keeps the views of some investors
@@ -7,40 +7,27 @@
  * are those of a single replay (a test compares them).
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RoundtripError } from '../errors.js';
-import type { Transfer } from '../model.js';
-import { assembleTrace, prepareViews, traceProRataFitting, type ViewOutput } from './fast.js';
-import { fitsDoubles, trace, type TraceOptions, type TraceResult } from './trace.js';
+import type { ViewOutput } from './engine.js';
+import { assembleTrace, type Prepared } from './flat.js';
+import type { TraceOptions, TraceResult } from './types.js';
 import type { TraceMessage, TraceTask } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
-/** Below this many transfers one thread traces: starting threads would cost more than they save. */
-export const AUTO_TRANSFERS = 200_000;
-const AUTO_MAX_THREADS = 2;
+
+/** Can threads start (the worker is built JavaScript: not there when the sources run under a test runner)? */
+export function threadsAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER));
+}
 
 /**
- * Traces as `trace` does, in up to `jobs` threads (`auto`: two on a machine
- * with two cores or more, for AUTO_TRANSFERS transfers or more) when the run
- * is pro-rata in doubles and no single transfer is observed; in this thread
- * otherwise. `onThreads` is told how many threads traced, when more than one.
+ * The flat trace in `count` threads (trace.ts decides when): the investors
+ * dealt out by their stakes, most first, to the thread with the fewest.
  */
-export async function traceInThreads(
-  transfers: readonly Transfer[],
-  companies: readonly string[],
-  options: TraceOptions,
-  jobs: number | 'auto',
-  onThreads?: (threads: number) => void,
-): Promise<TraceResult> {
-  const wanted = jobs === 'auto' ? (transfers.length >= AUTO_TRANSFERS ? Math.min(AUTO_MAX_THREADS, availableParallelism()) : 1) : jobs;
-  if (wanted < 2 || options.method !== 'pro-rata' || options.observe !== undefined || !existsSync(fileURLToPath(WORKER)) || !fitsDoubles(transfers)) {
-    return trace(transfers, companies, options);
-  }
-  // From here the run is pro-rata in doubles: one thread means the fast trace here.
-  const prepared = prepareViews(transfers, companies, options.earmark, true);
-  // Investors dealt out by their stakes, most first, to the thread with the fewest.
+export async function traceFlatInThreads(prepared: Prepared, companies: readonly string[], options: TraceOptions, transferCount: number, count: number): Promise<TraceResult> {
+  const transfers = { length: transferCount };
   const stakesOf = new Array<number>(companies.length).fill(0);
   const index = new Map(companies.map((c, i) => [c, i]));
   for (const stake of prepared.stakes) {
@@ -48,9 +35,6 @@ export async function traceInThreads(
     stakesOf[i] = (stakesOf[i] as number) + 1;
   }
   const investors = stakesOf.map((n, i) => [i, n] as const).filter(([, n]) => n > 0);
-  const count = Math.min(wanted, investors.length);
-  if (count < 2) return traceProRataFitting(transfers, companies, options);
-  onThreads?.(count);
   const owns = Array.from({ length: count }, () => new Uint8Array(companies.length));
   const load = new Array<number>(count).fill(0);
   for (const [investor, n] of investors.sort((x, y) => y[1] - x[1] || x[0] - y[0])) {
@@ -64,7 +48,7 @@ export async function traceInThreads(
   const runs = owns.map(
     (own, g) =>
       new Promise<ViewOutput>((resolve, reject) => {
-        const task: TraceTask = { input: prepared.input, owns: own, keys: prepared.keys };
+        const task: TraceTask = { input: prepared.input, owns: own, keys: prepared.keys, method: options.method };
         const worker = new Worker(WORKER, { workerData: task });
         workers.push(worker);
         let settled = false;

@@ -1,378 +1,87 @@
 /**
- * trace: replays every transfer through the companies' pools, in every
- * investor's view (SPEC §3), and finds the money that came back to its
- * investor. Pure: transfers in, figures out.
+ * Tracing's one entry point (SPEC §3): replays every transfer through the
+ * companies' pools, in every investor's view, and finds the money that came
+ * back to its investor. Which engine runs is decided here and nowhere else
+ * (`chooseEngine`), and the result says which ran (`TraceResult.engine`):
+ *
+ * - the flat engine (flat.ts, engine.ts) for every method, with and without
+ *   earmarks: doubles wherever the figures fit, BigInt per split and per
+ *   pool where they do not;
+ * - in threads (threads.ts) when asked (`jobs`) or, with `auto`, when the
+ *   work pays for them: each thread keeps some investors' views;
+ * - the general engine (general.ts) when single transfers are observed
+ *   (`audit --id`, which shows every step), in doubles while every figure
+ *   of the run stays below 2^50, in BigInt otherwise.
+ *
+ * `trace` is the synchronous form (one thread); `traceInThreads` may start
+ * threads. Both go through `chooseEngine`.
  */
-import { formatAmount } from '../money/amount.js';
-import type { Exception, Kind, Row, Transfer } from '../model.js';
-import { type Method, usesLots } from './methods.js';
-import { processingOrder } from './order.js';
-import { type Arith, BIGINT, DOUBLE, DOUBLE_LIMIT } from './arith.js';
-import { type Parts, type Stake, stakeKey } from './stake.js';
-import { BalanceView, LotView, type View } from './views.js';
-import { ReturningStake } from './returning.js';
-import { traceProRataFitting } from './fast.js';
+import { availableParallelism } from 'node:os';
+import type { Transfer } from '../model.js';
+import { BIGINT, DOUBLE } from './arith.js';
+import { prepareViews, traceFlatPrepared } from './flat.js';
+import { fitsDoubles, traceWith } from './general.js';
+import { threadsAvailable, traceFlatInThreads } from './threads.js';
+import type { TraceOptions, TraceResult } from './types.js';
 
-export interface TraceOptions {
-  readonly method: Method;
-  readonly earmark: boolean;
-  readonly minorDigits: number;
-  /** Called for the transfers it selects, with the pool before the draw and the money in motion (audit --id). */
-  readonly observe?: { wants(t: Transfer): boolean; seen(detail: TransferDetail): void };
-  /** Called every few thousand transfers with how many are done (a progress display). */
-  readonly onProgress?: (done: number, total: number) => void;
-}
+export type { CompanyBooks, Returning, TraceEngine, TraceOptions, TraceResult, TransferDetail, ViewSnapshot } from './types.js';
+export { engineLabel } from './types.js';
 
-/** A returning stake: money that came back to its investor (SPEC §3.2 step 4). */
-export interface Returning {
-  readonly transfer: Transfer;
-  /** The receiving company (the investor). */
-  readonly company: string;
-  /** The payee's row, null where the payee never recorded the receipt. */
-  readonly row: Row | null;
-  /** The row cited in reports: the payee's row, else the payer's. */
-  readonly cited: Row;
-  readonly kind: Kind;
-  readonly category: string;
-  readonly stake: Stake;
-  readonly amount: bigint;
-  /** How many investment transfers had created this stake when the money came back (audit trail). */
-  readonly origins: number;
-}
+/** With `auto`, threads trace from this many transfers... */
+export const AUTO_TRANSFERS = 200_000;
+/** ...or from this many transfers times stakes (portfolio books: thousands of stakes make each transfer dear). */
+export const AUTO_WORK = 500_000_000;
+const AUTO_MAX_THREADS = 2;
 
-export interface CompanyBooks {
-  received: bigint;
-  paid: bigint;
-  unfunded: bigint;
-  balance: bigint;
-}
+export type Jobs = number | 'auto';
 
-export interface ViewSnapshot {
-  readonly investor: string;
-  readonly rest: bigint;
-  readonly keys: readonly string[];
-  readonly amounts: readonly bigint[];
-}
-
-export interface TransferDetail {
-  readonly transfer: Transfer;
-  readonly order: number;
-  /** The payer's balance before the draw (0 for an external payer). */
-  readonly balanceBefore: bigint;
-  /** The payer's pool before the draw, in every view holding stakes. */
-  readonly before: readonly ViewSnapshot[];
-  /** What the outflow drew, per view holding stakes (before the invest and rescale steps). */
-  readonly drawn: readonly ViewSnapshot[];
-  /** The money that arrived (after invest and rescale), per view holding stakes. */
-  readonly arrived: readonly ViewSnapshot[];
-  readonly unfunded: bigint;
-  readonly returning: readonly Returning[];
-}
-
-export interface TraceResult {
-  readonly method: Method;
-  readonly earmark: boolean;
-  /** Returning money per transfer index (the circular part of a revenue receipt). */
-  readonly returnedByTransfer: readonly bigint[];
-  /** Every returning stake, in processing order. */
-  readonly returning: readonly Returning[];
-  readonly unfunded: readonly Exception[];
-  readonly books: ReadonlyMap<string, CompanyBooks>;
-  /** The investment transfers that created each stake, in processing order. */
-  readonly origins: ReadonlyMap<string, readonly Transfer[]>;
-  /** Problems found in the views' own books at the end (empty when they balance). */
-  readonly viewProblems: readonly string[];
-  /**
-   * The size of the state at the end: views held (a pool seen by an investor
-   * holding stakes in it), stake figures in them, and lots (fifo/lifo). The
-   * first two are bounded by pools × stakes, whatever the length of history.
-   */
-  readonly state: { readonly views: number; readonly stakeFigures: number; readonly lots: number };
-  /** Transfers in processing order. */
-  readonly order: readonly Transfer[];
-}
-
-interface Pool<A> {
-  balance: A;
-  readonly views: Map<string, View<A>>;
-}
-
-interface Books<A> {
-  received: A;
-  paid: A;
-  unfunded: A;
-}
-
-function byInvestor<T>([x]: [string, T], [y]: [string, T]): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function snapshot<A>(m: Arith<A>, views: Map<string, View<A>>, balance: A): ViewSnapshot[] {
-  return [...views.entries()].sort(byInvestor).map(([investor, view]) => {
-    const { keys, amounts } = view.stakes();
-    return { investor, rest: m.big(m.sub(balance, view.stakeTotal)), keys, amounts: amounts.map(m.big) };
-  });
-}
-
-function motionSnapshot<A>(m: Arith<A>, motion: Motion<A>): ViewSnapshot[] {
-  return motion
-    .entries()
-    .sort(byInvestor)
-    .map(([investor, p]) => ({ investor, rest: m.big(p.rest), keys: [...p.keys], amounts: p.amounts.map(m.big) }));
+/** The engine for a run: the one place where it is chosen. */
+export interface EngineChoice {
+  readonly name: 'flat' | 'general';
+  /** Threads for the flat engine (1: this thread). */
+  readonly threads: number;
 }
 
 /**
- * The money in motion during one transfer, per investor's view: a handful
- * of entries, kept in two arrays reused from transfer to transfer (a Map
- * made per transfer was a third of the trace's time). Order does not matter:
- * each investor's parts go to that investor's view alone.
+ * Chooses the engine: the general one when single transfers are observed,
+ * else the flat one, in threads when `jobs` asks for them (`auto`: two on a
+ * machine with two cores or more once the transfers, or transfers times
+ * stakes, are many) and the worker code is there (it is built JavaScript).
+ * Threads split the investors, so there are never more than investors.
  */
-class Motion<A> {
-  readonly investors: string[] = [];
-  readonly parts: Parts<A>[] = [];
-  get size(): number {
-    return this.investors.length;
-  }
-  clear(): void {
-    this.investors.length = 0;
-    this.parts.length = 0;
-  }
-  get(investor: string): Parts<A> | undefined {
-    const i = this.investors.indexOf(investor);
-    return i < 0 ? undefined : this.parts[i];
-  }
-  set(investor: string, parts: Parts<A>): void {
-    const i = this.investors.indexOf(investor);
-    if (i >= 0) this.parts[i] = parts;
-    else {
-      this.investors.push(investor);
-      this.parts.push(parts);
-    }
-  }
-  entries(): [string, Parts<A>][] {
-    return this.investors.map((investor, i) => [investor, this.parts[i] as Parts<A>]);
-  }
+export function chooseEngine(transfers: number, stakes: number, investors: number, options: TraceOptions, jobs: Jobs): EngineChoice {
+  if (options.observe !== undefined) return { name: 'general', threads: 1 };
+  const wanted =
+    jobs === 'auto' ? (transfers >= AUTO_TRANSFERS || transfers * stakes >= AUTO_WORK ? Math.min(AUTO_MAX_THREADS, availableParallelism()) : 1) : jobs;
+  const threads = wanted >= 2 && threadsAvailable() ? Math.min(wanted, investors) : 1;
+  return { name: 'flat', threads: Math.max(1, threads) };
 }
 
-/**
- * Traces in doubles when every figure the trace can meet stays below 2^50,
- * otherwise in BigInt; the two give the same integers. A company's balance
- * never exceeds what it received, a draw never exceeds the balance, and a
- * payment is at most what its payer paid: so when, for every company, what
- * it received plus what it paid stays below 2^50, so does every balance,
- * stake, draw and split.
- */
+/** Traces in this thread (the engine chosen by `chooseEngine` with one job). */
 export function trace(transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  if (!fitsDoubles(transfers)) return traceWith(BIGINT, transfers, companies, options);
-  // The default method, nobody watching single transfers: the fast pro-rata trace (same figures, see fast.ts).
-  if (options.method === 'pro-rata' && options.observe === undefined) return traceProRataFitting(transfers, companies, options);
-  return traceWith(DOUBLE, transfers, companies, options);
+  if (chooseEngine(transfers.length, 0, 0, options, 1).name === 'general') {
+    return fitsDoubles(transfers) ? traceWith(DOUBLE, transfers, companies, options) : traceWith(BIGINT, transfers, companies, options);
+  }
+  return traceFlatPrepared(prepareViews(transfers, companies, options.earmark), companies, options, transfers.length);
 }
 
 /**
- * Does every company receive plus pay less than 2^50 in all (then every
- * figure of the trace fits a double exactly)? Summed in doubles: exact while
- * the sums stay below 2^53, and a sum that reaches 2^50 can only round to at
- * least 2^50, so the answer is exact.
+ * Traces as `trace` does, in up to `jobs` threads; `onThreads` is told how
+ * many threads trace, when more than one. The figures are the same whatever
+ * `jobs` says.
  */
-export function fitsDoubles(transfers: readonly Transfer[]): boolean {
-  const moved = new Map<string, number>();
-  const limit = Number(DOUBLE_LIMIT);
-  const count = (company: string, amount: bigint): boolean => {
-    const total = (moved.get(company) ?? 0) + Number(amount);
-    moved.set(company, total);
-    return total < limit;
-  };
-  for (const t of transfers) {
-    const a = t.a;
-    if (t.payerIsLedger && !count(t.payer, a)) return false;
-    if (t.payeeIsLedger && !count(t.payee, t.payeeRow === null ? a : t.b)) return false;
-  }
-  return true;
-}
-
-/** The trace in a given integer arithmetic (`trace` chooses it; tests compare the two). */
-export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], companies: readonly string[], options: TraceOptions): TraceResult {
-  const { method, earmark: earmarksOn, observe } = options;
-  const { zero, add, sub, lt } = m;
-  const lots = usesLots(method);
-  const money = (x: A): string => formatAmount(m.big(x), options.minorDigits);
-  const pools = new Map<string, Pool<A>>();
-  const books = new Map<string, Books<A>>();
-  for (const c of companies) {
-    pools.set(c, { balance: zero, views: new Map() });
-    books.set(c, { received: zero, paid: zero, unfunded: zero });
-  }
-  const stakes = new Map<string, Stake>();
-  const origins = new Map<string, Transfer[]>();
-  const returnedByTransfer = new Array<bigint>(transfers.length).fill(0n);
-  const returning: Returning[] = [];
-  const unfunded: Exception[] = [];
-  const order = processingOrder(transfers);
-
-  const newView = (opening: A): View<A> => (lots ? new LotView(m, method as 'fifo' | 'lifo', opening) : new BalanceView(m, method));
-
-  const motion = new Motion<A>();
-  const onProgress = options.onProgress;
-  order.forEach((t, position) => {
-    if (onProgress !== undefined && (position & 4095) === 0) onProgress(position, order.length);
-    const watching = observe !== undefined && observe.wants(t);
-    // A transfer reads its values from its rows: read each once.
-    const payer = t.payer;
-    const payee = t.payee;
-    const payerIsLedger = t.payerIsLedger;
-    const payeeIsLedger = t.payeeIsLedger;
-    const ta = t.a;
-    const tb = t.b;
-    const a = m.of(ta);
-    const b = tb === ta ? a : m.of(tb);
-    motion.clear();
-    let balanceBefore = zero;
-    let before: ViewSnapshot[] = [];
-    let drawnSnapshot: ViewSnapshot[] = [];
-    let uncovered = zero;
-
-    // 1. Draw.
-    if (payerIsLedger) {
-      const pool = pools.get(payer) as Pool<A>;
-      const book = books.get(payer) as Books<A>;
-      const balance = pool.balance;
-      balanceBefore = balance;
-      if (watching) before = snapshot(m, pool.views, balance);
-      book.paid = add(book.paid, a);
-      if (lt(balance, a)) {
-        uncovered = sub(a, balance);
-        for (const [investor, view] of pool.views) {
-          const { keys, amounts } = view.stakes();
-          let total = zero;
-          for (const x of amounts) total = add(total, x);
-          if (keys.length > 0) motion.set(investor, { rest: sub(a, total), keys, amounts });
-        }
-        pool.views.clear();
-        pool.balance = zero;
-        book.unfunded = add(book.unfunded, uncovered);
-        const payerRow = t.payerRow;
-        unfunded.push({
-          code: 'unfunded',
-          company: payer,
-          id: payerRow?.id ?? '',
-          row: payerRow ?? (t.payeeRow as Row),
-          counterparty: payerRow?.counterparty ?? payee,
-          amount: m.big(uncovered),
-          counterpartyRow: t.payeeRow,
-          detail: `outflow ${money(a)} exceeds traced balance ${money(balance)}`,
-        });
-      } else {
-        const earmark = earmarksOn ? t.earmark : '';
-        for (const [investor, view] of pool.views) {
-          const parts = view.draw(a, balance, earmark);
-          if (parts.keys.length > 0) motion.set(investor, parts);
-          if (view.stakeTotal === zero) pool.views.delete(investor);
-        }
-        pool.balance = sub(balance, a);
-      }
-      if (watching) drawnSnapshot = motionSnapshot(m, motion);
-    }
-
-    // 2. Invest: in the payer's view the money is all its new stake.
-    if (payerIsLedger && payeeIsLedger && t.payerKind === 'investment') {
-      const deal = t.stakeDeal;
-      const key = stakeKey(payer, payee, deal);
-      if (!stakes.has(key)) stakes.set(key, { key, investor: payer, investee: payee, deal });
-      const list = origins.get(key);
-      if (list === undefined) origins.set(key, [t]);
-      else list.push(t);
-      motion.set(payer, { rest: zero, keys: [key], amounts: [a] });
-    }
-
-    // 3. Rescale to the payee's amount.
-    if (tb !== ta) {
-      let kept = 0;
-      for (let e = 0; e < motion.size; e++) {
-        const parts = motion.parts[e] as Parts<A>;
-        const split = m.allocate(b, [parts.rest, ...parts.amounts]);
-        const keys: string[] = [];
-        const amounts: A[] = [];
-        parts.keys.forEach((k, i) => {
-          const x = split[i + 1] as A;
-          if (lt(zero, x)) {
-            keys.push(k);
-            amounts.push(x);
-          }
-        });
-        if (keys.length === 0) continue; // nothing of this investor's arrives
-        motion.investors[kept] = motion.investors[e] as string;
-        motion.parts[kept] = { rest: split[0] as A, keys, amounts };
-        kept++;
-      }
-      motion.investors.length = kept;
-      motion.parts.length = kept;
-    }
-
-    // 4. Receive; 5. book the returning stakes.
-    const came: Returning[] = [];
-    if (payeeIsLedger) {
-      const pool = pools.get(payee) as Pool<A>;
-      const book = books.get(payee) as Books<A>;
-      book.received = add(book.received, b);
-      for (let e = 0; e < motion.size; e++) {
-        const investor = motion.investors[e] as string;
-        const parts = motion.parts[e] as Parts<A>;
-        if (investor === payee) continue;
-        let view = pool.views.get(investor);
-        if (view === undefined) {
-          view = newView(pool.balance);
-          pool.views.set(investor, view);
-        }
-        view.receive(parts);
-      }
-      if (lots) {
-        for (const [investor, view] of pool.views) if (motion.get(investor) === undefined) view.receive({ rest: b, keys: [], amounts: [] });
-      }
-      pool.balance = add(pool.balance, b);
-
-      const own = motion.get(payee);
-      if (own !== undefined) {
-        let total = zero;
-        own.keys.forEach((key, i) => {
-          const part = own.amounts[i] as A;
-          if (part === zero) return;
-          total = add(total, part);
-          const amount = m.big(part);
-          const r = new ReturningStake(t, stakes.get(key) as Stake, amount, origins.get(key)?.length ?? 0);
-          came.push(r);
-          returning.push(r);
-        });
-        returnedByTransfer[t.index] = m.big(total);
-      }
-    }
-
-    if (watching) {
-      observe.seen({
-        transfer: t,
-        order: position,
-        balanceBefore: m.big(balanceBefore),
-        before,
-        drawn: drawnSnapshot,
-        arrived: motionSnapshot(m, motion),
-        unfunded: m.big(uncovered),
-        returning: came,
-      });
-    }
-  });
-
-  const viewProblems: string[] = [];
-  const state = { views: 0, stakeFigures: 0, lots: 0 };
-  const finalBooks = new Map<string, CompanyBooks>();
-  for (const [company, pool] of pools) {
-    const book = books.get(company) as Books<A>;
-    finalBooks.set(company, { received: m.big(book.received), paid: m.big(book.paid), unfunded: m.big(book.unfunded), balance: m.big(pool.balance) });
-    for (const [investor, view] of pool.views) {
-      for (const problem of view.audit(pool.balance)) viewProblems.push(`${company} in ${investor}'s view: ${problem}`);
-      state.views++;
-      state.stakeFigures += view.stakes().keys.length;
-      state.lots += view.lotCount;
-    }
-  }
-  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books: finalBooks, origins, viewProblems, state, order };
+export async function traceInThreads(
+  transfers: readonly Transfer[],
+  companies: readonly string[],
+  options: TraceOptions,
+  jobs: Jobs,
+  onThreads?: (threads: number) => void,
+): Promise<TraceResult> {
+  if (options.observe !== undefined) return trace(transfers, companies, options);
+  const prepared = prepareViews(transfers, companies, options.earmark, true);
+  const investors = new Set(prepared.stakes.map((s) => s.investor)).size;
+  const choice = chooseEngine(transfers.length, prepared.stakes.length, investors, options, jobs);
+  if (choice.threads < 2) return traceFlatPrepared(prepared, companies, options, transfers.length);
+  onThreads?.(choice.threads);
+  return traceFlatInThreads(prepared, companies, options, transfers.length, choice.threads);
 }

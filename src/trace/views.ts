@@ -40,6 +40,17 @@ export class BalanceView<A> implements View<A> {
     this.stakeTotal = m.zero;
   }
 
+  /** A view holding these stakes (keys sorted, amounts non-zero): the engine hands a pool over to BigInt this way. */
+  static of<A>(m: Arith<A>, method: Method, keys: string[], amounts: A[]): BalanceView<A> {
+    const view = new BalanceView(m, method);
+    view.keys = keys;
+    view.amounts = amounts;
+    let total = m.zero;
+    for (const x of amounts) total = m.add(total, x);
+    view.stakeTotal = total;
+    return view;
+  }
+
   stakes(): { keys: string[]; amounts: A[] } {
     return { keys: [...this.keys], amounts: [...this.amounts] };
   }
@@ -237,6 +248,25 @@ export class LotView<A> implements View<A> {
   ) {
     this.stakeTotal = m.zero;
     if (m.lt(m.zero, openingRest)) this.push(null, openingRest);
+  }
+
+  /** A view holding these lots, oldest first (null: rest): the engine hands a pool over to BigInt this way. */
+  static ofLots<A>(m: Arith<A>, method: 'fifo' | 'lifo', keys: readonly (string | null)[], amounts: readonly A[]): LotView<A> {
+    const view = new LotView(m, method, m.zero);
+    keys.forEach((key, i) => {
+      const amount = amounts[i] as A;
+      view.push(key, amount);
+      if (key !== null && amount !== m.zero) {
+        view.totals.set(key, m.add(view.totals.get(key) ?? m.zero, amount));
+        view.stakeTotal = m.add(view.stakeTotal, amount);
+      }
+    });
+    return view;
+  }
+
+  /** The lots, oldest first (null: rest). */
+  lots(): { keys: (string | null)[]; amounts: A[] } {
+    return { keys: this.lotKeys.slice(this.head), amounts: this.lotAmounts.slice(this.head) };
   }
 
   stakes(): { keys: string[]; amounts: A[] } {

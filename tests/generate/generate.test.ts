@@ -239,7 +239,42 @@ describe('generateLedgers', () => {
     expect(validateGenerateOptions({ companies: 2, transfers: Number.NaN, seed: 1 })).toMatch(/--transfers/);
     expect(validateGenerateOptions({ companies: 2, transfers: 1, seed: -1 })).toMatch(/--seed/);
     expect(validateGenerateOptions({ companies: 2, transfers: 1, seed: 0 })).toBeUndefined();
+    expect(validateGenerateOptions({ companies: 2, transfers: 1, seed: 0, profile: 'whales' as never })).toBe('--profile must be one of volume, portfolio (got whales)');
+    expect(validateGenerateOptions({ companies: 2, transfers: 1, seed: 0, scale: 5 })).toBe('--scale must be a whole number from 0 to 4 (got 5)');
+    expect(validateGenerateOptions({ companies: 2, transfers: 1, seed: 0, profile: 'portfolio', scale: 0 })).toBeUndefined();
     expect(() => generateLedgers({ companies: 0, transfers: 1, seed: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('generateLedgers --profile portfolio', () => {
+  const { files, summary } = generateLedgerSet({ companies: 12, transfers: 5000, seed: 1, profile: 'portfolio' });
+  const rows = rowsOf(files);
+
+  it('grows the stakes with the set: investments about a tenth of intercompany transfers, most under a deal of their own', () => {
+    const investments = rows.filter((r) => r.kind === 'investment' && r.direction === 'out' && /^co\d+$/.test(r.counterparty));
+    const intercompany = rows.filter((r) => r.direction === 'out' && /^co\d+$/.test(r.counterparty));
+    const stakes = new Set(investments.map((r) => `${r.company}>${r.counterparty}#${r.deal}`));
+    expect(investments.length / intercompany.length).toBeGreaterThan(0.07);
+    expect(investments.length / intercompany.length).toBeLessThan(0.14);
+    expect(investments.filter((r) => r.deal !== '').length / investments.length).toBeGreaterThan(0.7);
+    expect(stakes.size).toBeGreaterThan(250);
+    // Every third company invests, in any other.
+    expect(new Set(investments.map((r) => r.company))).toEqual(new Set(['co001', 'co004', 'co007', 'co010']));
+  });
+
+  it('writes amounts in billions, and some at the 15-digit limit (treasury sweeps in and out the same second)', () => {
+    expect(rows.filter((r) => r.amount >= 1e9).length).toBeGreaterThan(100);
+    const sweeps = rows.filter((r) => r.counterparty === 'Bond investors' || r.counterparty === 'Custodian bank');
+    expect(sweeps.length).toBeGreaterThan(0);
+    for (const r of sweeps) expect(r.amount).toBeGreaterThanOrEqual(1e14);
+  });
+
+  it('plants every exception code, exactly as many as it says', () => {
+    expect(analyse(files)).toEqual(summary.exceptions);
+  });
+
+  it('leaves the default profile as it was: the same bytes with profile volume and scale 0 given', () => {
+    expect(hashOf(generateLedgers({ companies: 9, transfers: 2000, seed: 3, profile: 'volume', scale: 0 }))).toBe(hashOf(generateLedgers({ companies: 9, transfers: 2000, seed: 3 })));
   });
 });
 
@@ -261,7 +296,7 @@ describe('writeGeneratedLedgers', () => {
 
 describe('generate command', () => {
   const run = async (out: string, extra: Partial<Record<'companies' | 'transfers' | 'seed', number>> & { force?: boolean } = {}): Promise<void> => {
-    await generateCommand.handler({ _: ['generate'], $0: 'roundtrip', companies: 3, transfers: 50, seed: 1, out, force: false, ...extra });
+    await generateCommand.handler({ _: ['generate'], $0: 'roundtrip', companies: 3, transfers: 50, seed: 1, profile: 'volume', scale: undefined, out, force: false, ...extra });
   };
 
   it('creates the folder, refuses to overwrite ledgers without --force, replaces them with it', async () => {

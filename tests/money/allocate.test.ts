@@ -85,6 +85,20 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
     );
   });
 
+  it('on many parts (up to 400) with many units left over, equal remainders included: the linear selection of the largest remainders, ties to the earlier part', () => {
+    fc.assert(
+      fc.property(
+        below(40),
+        fc.array(fc.oneof(below(36), below(6), fc.constantFrom(0n, 1n, 3n, 7n)), { minLength: 5, maxLength: 400 }),
+        (n, weights) => {
+          fc.pre(weights.some((w) => w > 0n));
+          expect(allocate(n, weights)).toEqual(big(n, weights));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it('on quotients next to whole numbers (remainders near 0 and near W)', () => {
     fc.assert(
       fc.property(below(49), below(49), below(20), fc.integer({ min: -3, max: 3 }), (w, other, q, delta) => {

@@ -17,15 +17,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RoundtripError } from '../../src/errors.js';
 import { companyOf, LedgerLoader } from '../../src/load/load.js';
 import { packTable, PackReader } from '../../src/load/packed.js';
-import { readRates } from '../../src/load/rates.js';
 import type { Jobs, ReadOptions } from '../../src/load/read.js';
 import { readInto } from '../../src/load/read-files.js';
+import { readRates } from '../../src/load/rates.js';
 import { RowTable, type RowValues } from '../../src/load/row-table.js';
 import { generateLedgers } from '../../src/generate/generate.js';
 import { loadLedgers } from '../../src/load/load.js';
 import { matchTransfers } from '../../src/match/match.js';
 import type { Ledgers, Row } from '../../src/model.js';
-import type { traceInThreads } from '../../src/trace/threads.js';
+import type { traceInThreads } from '../../src/trace/trace.js';
+import { METHODS } from '../../src/trace/methods.js';
 import { trace } from '../../src/trace/trace.js';
 import { figures } from '../support/trace-figures.js';
 import { HEADER } from '../support/ledger-text.js';
@@ -36,7 +37,7 @@ const sets = [join(root, 'ledgers'), ...readdirSync(examples, { withFileTypes: t
 
 type ReadLedgers = (dir: string, onProgress?: undefined, options?: ReadOptions) => Promise<Ledgers>;
 const built = (await import(pathToFileURL(join(root, 'dist', 'load', 'read.js')).href)) as { readLedgers: ReadLedgers };
-const builtThreads = (await import(pathToFileURL(join(root, 'dist', 'trace', 'threads.js')).href)) as { traceInThreads: typeof traceInThreads };
+const builtThreads = (await import(pathToFileURL(join(root, 'dist', 'trace', 'trace.js')).href)) as { traceInThreads: typeof traceInThreads };
 
 const scratch = mkdtempSync(join(tmpdir(), 'roundtrip-threads-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -160,34 +161,61 @@ describe('tracing in threads', () => {
   });
   let threaded = 0;
 
-  async function alike(ledgers: Ledgers, jobs: number): Promise<void> {
+  /** Traces in `jobs` threads under every method; checks the threads actually used (one per investor at most) and the figures of one trace. */
+  async function alike(ledgers: Ledgers, jobs: number): Promise<number> {
     const { transfers } = matchTransfers(ledgers);
-    for (const earmark of [true, false]) {
-      const options = { method: 'pro-rata' as const, earmark, minorDigits: ledgers.minorDigits };
-      let threads = 1;
-      const result = await builtThreads.traceInThreads(transfers, ledgers.companies, options, jobs, (n) => (threads = n));
-      if (threads > 1) threaded++;
-      expect(figures(result), `earmark ${earmark}, ${threads} threads`).toEqual(figures(trace(transfers, ledgers.companies, options)));
+    const investors = new Set(transfers.filter((t) => t.payerIsLedger && t.payeeIsLedger && t.payerKind === 'investment').map((t) => t.payer)).size;
+    const expected = Math.max(1, Math.min(jobs, investors));
+    for (const method of METHODS) {
+      for (const earmark of [true, false]) {
+        const options = { method, earmark, minorDigits: ledgers.minorDigits };
+        let told = 1;
+        const result = await builtThreads.traceInThreads(transfers, ledgers.companies, options, jobs, (n) => (told = n));
+        const label = `${method}, earmark ${earmark}, ${investors} investors`;
+        expect(result.engine.name, label).toBe('flat');
+        expect(result.engine.threads, label).toBe(expected);
+        expect(told, label).toBe(expected);
+        if (expected > 1) threaded++;
+        expect(figures(result), label).toEqual(figures(trace(transfers, ledgers.companies, options)));
+      }
     }
+    return investors;
   }
 
-  it.each(sets)('%s: two threads trace as one', async (dir) => {
-    await alike(await built.readLedgers(dir, undefined, { jobs: 1 }), 2);
+  it.each(sets)('%s: two threads trace as one (threads used: one per investor, at most two)', async (dir) => {
+    const investors = await alike(await built.readLedgers(dir, undefined, { jobs: 1 }), 2);
+    // The sample ledgers have several investors: they do trace in two threads.
+    if (dir === sets[0]) expect(investors).toBeGreaterThan(1);
   });
 
-  it.each([2, 3, 5])('generated sets with many investors, %i threads: the figures of one trace', async (jobs) => {
+  it.each([2, 3, 5])('generated sets with many investors, %i threads: the figures of one trace, every method', async (jobs) => {
     threaded = 0;
     for (const ledgers of generated) await alike(ledgers, jobs);
-    expect(threaded).toBe(2 * generated.length);
+    expect(threaded).toBe(2 * METHODS.length * generated.length);
   });
 
-  it('other methods, and auto below 200,000 transfers, trace in this thread', async () => {
+  it('a portfolio set (hundreds of stakes, amounts at the 15-digit limit: pools handed to BigInt), 2 threads: the figures of one trace, every method', async () => {
+    threaded = 0;
+    const files = generateLedgers({ companies: 12, transfers: 2500, seed: 7, profile: 'portfolio' });
+    const ledgers = loadLedgers(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.text, 'utf8') })), 'ledgers');
+    await alike(ledgers, 2);
+    expect(threaded).toBe(2 * METHODS.length);
+    const { transfers } = matchTransfers(ledgers);
+    const result = await builtThreads.traceInThreads(transfers, ledgers.companies, { method: 'pro-rata', earmark: true, minorDigits: 2 }, 2);
+    expect(result.engine).toMatchObject({ name: 'flat', threads: 2 });
+    expect(result.engine.bigTransfers).toBeGreaterThan(0);
+  });
+
+  it('auto traces in this thread below 200,000 transfers (and few stakes); the general engine when transfers are observed', async () => {
     const ledgers = generated[0] as Ledgers;
     const { transfers } = matchTransfers(ledgers);
     let threads = 1;
     const options = { method: 'fifo' as const, earmark: true, minorDigits: 2 };
-    expect(figures(await builtThreads.traceInThreads(transfers, ledgers.companies, options, 2, (n) => (threads = n)))).toEqual(figures(trace(transfers, ledgers.companies, options)));
-    await builtThreads.traceInThreads(transfers, ledgers.companies, { ...options, method: 'pro-rata' }, 'auto', (n) => (threads = n));
+    const auto = await builtThreads.traceInThreads(transfers, ledgers.companies, options, 'auto', (n) => (threads = n));
     expect(threads).toBe(1);
+    expect(auto.engine).toMatchObject({ name: 'flat', threads: 1 });
+    const observed = await builtThreads.traceInThreads(transfers, ledgers.companies, { ...options, observe: { wants: () => false, seen: () => undefined } }, 2);
+    expect(observed.engine).toMatchObject({ name: 'general', threads: 1 });
+    expect(figures(observed)).toEqual(figures(auto));
   });
 });
