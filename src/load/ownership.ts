@@ -9,6 +9,7 @@
  *     2019-07-22,microsoft,openai,49.00
  */
 import { createHash } from 'node:crypto';
+import { PLAIN_DECIMAL } from '../money/amount.js';
 import type { Holding, Ownership } from '../model.js';
 import { describeFault, parseCsv } from './csv.js';
 import { parseDate } from './date.js';
@@ -48,8 +49,6 @@ function guess(name: string): OwnershipColumn | undefined {
 function isOwnershipColumn(name: string): name is OwnershipColumn {
   return (OWNERSHIP_COLUMNS as readonly string[]).includes(name);
 }
-
-const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
 /** A percent as hundredths (`27.5` → 2750), or why it is not one. */
 export function parsePercent(text: string): { ok: true; hundredths: number } | { ok: false; message: string } {
