@@ -16,7 +16,7 @@ import { parseDate } from './date.js';
 import { decodeLedger } from './decode.js';
 import { IssueList } from './issues.js';
 import { show } from './row.js';
-import { closest } from './suggest.js';
+import { closest, guessColumn } from './suggest.js';
 
 /** The ownership file's name in a ledger folder (SPEC §1, §9). */
 export const OWNERSHIP_FILE = '_ownership.csv';
@@ -42,8 +42,7 @@ const ALIASES: Readonly<Record<string, OwnershipColumn>> = {
 
 /** "did you mean" for a header name: a near-miss spelling or a usual synonym. */
 function guess(name: string): OwnershipColumn | undefined {
-  const key = name.replace(/^\uFEFF/, '').trim().toLowerCase();
-  return ALIASES[key] ?? (closest(key, OWNERSHIP_COLUMNS) as OwnershipColumn | undefined);
+  return guessColumn(name, ALIASES, OWNERSHIP_COLUMNS);
 }
 
 function isOwnershipColumn(name: string): name is OwnershipColumn {
