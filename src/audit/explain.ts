@@ -13,7 +13,8 @@ import type { Exception, Ledgers, Row, Transfer } from '../model.js';
 import { reconcileLedgers, type TraceChoice } from '../pipeline.js';
 import type { Period } from '../report/period.js';
 import type { RevenueLine } from '../report/reports.js';
-import { compareKeys, dealOf, stakeKey } from '../trace/stake.js';
+import { byCodeUnits } from '../sort.js';
+import { dealOf, stakeKey } from '../trace/stake.js';
 import type { TransferDetail, ViewSnapshot } from '../trace/trace.js';
 import { auditStake, type AuditStake } from './audit.js';
 
@@ -83,7 +84,7 @@ function amountsOf(s: ViewSnapshot | undefined, fallbackRest: bigint): Map<strin
  */
 function viewsOf(d: TransferDetail, earmark: string): ExplainView[] {
   const t = d.transfer;
-  const investors = [...new Set([...d.before, ...d.drawn, ...d.arrived].map((s) => s.investor))].sort(compareKeys);
+  const investors = [...new Set([...d.before, ...d.drawn, ...d.arrived].map((s) => s.investor))].sort(byCodeUnits);
   return investors.map((investor) => {
     const before = amountsOf(
       d.before.find((s) => s.investor === investor),
@@ -97,7 +98,7 @@ function viewsOf(d: TransferDetail, earmark: string): ExplainView[] {
       d.arrived.find((s) => s.investor === investor),
       t.b,
     );
-    const keys = [...new Set([...before.keys(), ...drawn.keys(), ...arrived.keys()])].filter((k) => k !== 'rest').sort(compareKeys);
+    const keys = [...new Set([...before.keys(), ...drawn.keys(), ...arrived.keys()])].filter((k) => k !== 'rest').sort(byCodeUnits);
     let earmarked = 0n;
     if (earmark !== '') for (const k of keys) if (dealOf(k) === earmark) earmarked += before.get(k) ?? 0n;
     const fate: Fate = !t.payeeIsLedger ? 'leaves' : investor === t.payee ? 'returning' : 'pool';

@@ -14,7 +14,7 @@ import { usageError } from '../errors.js';
 import { readLedgers } from '../load/read.js';
 import { reconcileLedgers } from '../pipeline.js';
 import { ALL } from '../report/period.js';
-import { type ArgsOf, currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod } from './options.js';
+import { type ArgsOf, listOf, methodOf, readOptionsOf, withLedgers, withMethod } from './options.js';
 
 export const AUDIT_FORMATS = ['table', 'csv', 'json'] as const;
 
@@ -51,7 +51,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     const method = methodOf(args.method);
     const periods = listOf(args.period);
     const period = periods.length === 0 ? undefined : auditPeriod(periods);
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) });
+    const ledgers = await readLedgers(args.ledgers, undefined, readOptionsOf(args));
     const company = String(args.company);
     assertCompany(ledgers.companies, company, args.ledgers);
     const style = wantsColour(process.stdout.isTTY, process.env) ? ANSI : PLAIN;

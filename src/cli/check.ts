@@ -6,22 +6,17 @@ import { formatAmount } from '../money/amount.js';
 import { source } from '../model.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { byCodeUnits } from '../sort.js';
-import { currencyOf, jobsOf, ownershipOf, withLedgers } from './options.js';
+import { type ArgsOf, readOptionsOf, withLedgers } from './options.js';
 
-export interface CheckArgs {
-  ledgers: string;
-  jobs: string;
-  ownership?: string;
-  currency?: string;
-  rates?: string;
-}
+/** The options as yargs parses them (typed from the builder). */
+export type CheckArgs = ArgsOf<ReturnType<typeof withLedgers<object>>>;
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check',
   describe: 'validate the ledgers and match both sides of every transfer; print the exceptions; write nothing',
   builder: (y) => withLedgers(y).example('$0 check --ledgers ledgers', 'exit 0 when the ledgers are valid, 2 when not'),
   handler: async (args) => {
-    const ledgers = await readLedgers(args.ledgers, undefined, { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) });
+    const ledgers = await readLedgers(args.ledgers, undefined, readOptionsOf(args));
     const matched = matchTransfers(ledgers);
     const counts = { yes: 0, no: 0, external: 0 };
     for (const t of matched.transfers) counts[t.matched]++;

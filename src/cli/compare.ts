@@ -11,7 +11,7 @@ import { formatAmount } from '../money/amount.js';
 import { parsePeriods } from '../report/period.js';
 import { textTable, withThousands, type TextColumn } from '../report/text-table.js';
 import { METHODS } from '../trace/methods.js';
-import { type ArgsOf, currencyOf, jobsOf, listOf, ownershipOf, withLedgers, withPeriods } from './options.js';
+import { type ArgsOf, listOf, readOptionsOf, withLedgers, withPeriods } from './options.js';
 
 const earmarkWord = (on: boolean): string => (on ? 'earmarks on' : 'earmarks off');
 
@@ -34,7 +34,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   builder: compareOptions,
   handler: async (args) => {
     const periods = parsePeriods(listOf(args.period));
-    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) } });
+    const { ledgers, periods: perPeriod } = await runCompare({ ledgers: args.ledgers, out: args.out, periods, earmark: args.earmark, bom: args.bom, read: readOptionsOf(args) });
     const digits = ledgers.minorDigits;
     if (args.quiet) return;
 

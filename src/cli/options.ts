@@ -1,7 +1,7 @@
 /** Options shared by several commands, defined once. */
 import type { Argv } from 'yargs';
 import { usageError } from '../errors.js';
-import type { Jobs } from '../load/read.js';
+import type { Jobs, ReadOptions } from '../load/read.js';
 import { METHODS, type Method, isMethod } from '../trace/methods.js';
 
 /** The parsed options of a builder's result (`Argv<T>` → `T`): command types follow their builders, no cast. */
@@ -43,6 +43,11 @@ export function currencyOf(args: { currency?: unknown; rates?: unknown }): { cur
 /** --ownership FILE, when given. */
 export function ownershipOf(value: unknown): string | undefined {
   return value === undefined ? undefined : String(value);
+}
+
+/** The options of `withLedgers` as the reader takes them (--jobs, --ownership, --currency, --rates, checked in that order). */
+export function readOptionsOf(args: { jobs?: unknown; ownership?: unknown; currency?: unknown; rates?: unknown }): ReadOptions {
+  return { jobs: jobsOf(args.jobs), ownership: ownershipOf(args.ownership), ...currencyOf(args) };
 }
 
 const MAX_JOBS = 64;

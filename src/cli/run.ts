@@ -4,7 +4,7 @@ import { type BatchResult, runBatch } from '../batch.js';
 import { formatAmount, percent } from '../money/amount.js';
 import { largestCounterparties } from '../report/exposure.js';
 import { parsePeriods } from '../report/period.js';
-import { type ArgsOf, currencyOf, jobsOf, listOf, methodOf, ownershipOf, withLedgers, withMethod, withPeriods } from './options.js';
+import { type ArgsOf, listOf, methodOf, readOptionsOf, withLedgers, withMethod, withPeriods } from './options.js';
 import { progressFor } from './progress.js';
 import { textTable, withThousands } from '../report/text-table.js';
 
@@ -28,10 +28,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const method = methodOf(args.method);
     const periods = parsePeriods(listOf(args.period));
     const progress = progressFor(args.quiet);
-    const jobs = jobsOf(args.jobs);
+    const read = readOptionsOf(args);
     let result: BatchResult;
     try {
-      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read: { jobs, ownership: ownershipOf(args.ownership), ...currencyOf(args) } }, progress);
+      result = await runBatch({ ledgers: args.ledgers, out: args.out, periods, method, earmark: args.earmark, bom: args.bom, read }, progress);
     } finally {
       progress.done();
     }

@@ -87,7 +87,7 @@ const SUPPLIERS: readonly (readonly [string, 'other' | 'purchase', string])[] = 
 ];
 const EXTERNAL_INVESTORS = ['Sovereign wealth fund', 'Venture partners LP', 'Pension plan trust'];
 
-const MEMOS: Readonly<Record<'purchase' | 'investment' | 'other' | 'revenue', readonly string[]>> = {
+const MEMOS: Readonly<Record<LineKind, readonly string[]>> = {
   purchase: ['', '', '', 'committed spend', 'capacity reservation', 'GPU cluster order', 'usage invoice', 'Q3 true-up, "committed spend"'],
   investment: ['strategic investment', 'Series F', 'convertible note', 'tranche 2'],
   other: ['intercompany loan', 'loan repayment', 'dividend', 'settlement'],
@@ -337,7 +337,7 @@ export class LedgerGenerator implements Economy {
 
   // ---- transfers and rows -------------------------------------------------
 
-  clean(payer: Company, payee: Company, kind: 'purchase' | 'investment' | 'other', category: string, amount: number, deal: string, memo: string): TransferSpec {
+  clean(payer: Company, payee: Company, kind: Exclude<LineKind, 'revenue'>, category: string, amount: number, deal: string, memo: string): TransferSpec {
     return {
       payer,
       payee,

@@ -40,9 +40,9 @@ export interface Economy {
   otherCompany(company: Company): Company;
   fundedCompany(among?: readonly Company[]): Company | undefined;
   nominal(lo: number, hi: number): number;
-  memo(kind: 'purchase' | 'investment' | 'other' | 'revenue'): string;
+  memo(kind: LineKind): string;
   nextRef(): string;
-  clean(payer: Company, payee: Company, kind: 'purchase' | 'investment' | 'other', category: string, amount: number, deal: string, memo: string): TransferSpec;
+  clean(payer: Company, payee: Company, kind: Exclude<LineKind, 'revenue'>, category: string, amount: number, deal: string, memo: string): TransferSpec;
   transfer(spec: TransferSpec): void;
   external(company: Company, direction: Direction, counterparty: string, kind: LineKind, category: string, amount: number, memo: string): void;
 }

@@ -11,9 +11,10 @@
  * simulated economy), exceptions.ts (the planted exceptions), text.ts (the
  * CSV text), shapes.ts (the shapes they share).
  */
+import { byCodeUnits } from '../sort.js';
 import { LedgerGenerator, type GenerationSummary } from './economy.js';
 import { type GenerateOptions, validateGenerateOptions } from './options.js';
-import { compareCodeUnits, type GeneratedChunk } from './text.js';
+import type { GeneratedChunk } from './text.js';
 
 export { type GenerationSummary } from './economy.js';
 export { EXCEPTION_CODES, type ExceptionCode, lookalikeName } from './exceptions.js';
@@ -64,7 +65,7 @@ export function generateLedgerSet(options: GenerateOptions): { files: GeneratedF
     if (next.done === true) {
       const files = [...texts.entries()]
         .map(([name, parts]) => ({ name, text: parts.join('') }))
-        .sort((x, y) => compareCodeUnits(x.name, y.name));
+        .sort((x, y) => byCodeUnits(x.name, y.name));
       return { files, summary: next.value };
     }
     const parts = texts.get(next.value.file);

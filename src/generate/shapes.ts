@@ -3,9 +3,11 @@
  * plans, and a ledger line before it becomes CSV text (`LedgerLine`; the
  * model's `Row` is a ledger row as read, a different thing).
  */
+import type { Direction, Kind } from '../model.js';
 
-export type Direction = 'in' | 'out';
-export type LineKind = 'investment' | 'revenue' | 'purchase' | 'other';
+export type { Direction } from '../model.js';
+/** A ledger line's kind: the model's kinds. */
+export type LineKind = Kind;
 
 /** Categories companies sell; `cloud` and `chips` are the headline ones. */
 export const CATEGORIES = ['cloud', 'chips', 'api', 'storage', 'networking', 'consulting'] as const;

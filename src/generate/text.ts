@@ -3,6 +3,7 @@
  * written into its company's file buffer (SPEC §1 format), and the buffers
  * handed out in chunks of bounded size.
  */
+import { byCodeUnits } from '../sort.js';
 import type { Company, FileState, LedgerLine } from './shapes.js';
 
 export const LEDGER_HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo';
@@ -36,7 +37,7 @@ export function ledgerFileNames(companies: number): string[] {
     if (isSplit(index)) names.push(`${id}.part1.csv`, `${id}.part2.csv`);
     else names.push(`${id}.csv`);
   });
-  return names.sort(compareCodeUnits);
+  return names.sort(byCodeUnits);
 }
 
 /** A company's files, each starting with the header (some with a BOM, some with CRLF line ends). */
@@ -91,7 +92,7 @@ export class LedgerText {
 
   /** Hands out every buffer left, files in name order. */
   finish(companies: readonly Company[]): void {
-    const files = companies.flatMap((c) => c.files).sort((x, y) => compareCodeUnits(x.name, y.name));
+    const files = companies.flatMap((c) => c.files).sort((x, y) => byCodeUnits(x.name, y.name));
     for (const file of files) {
       if (file.buffer.length > 0) this.ready.push({ file: file.name, text: file.buffer });
       file.buffer = '';
@@ -110,8 +111,4 @@ function formatCents(cents: number): string {
 
 export function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
-}
-
-export function compareCodeUnits(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -16,6 +16,7 @@
 import { Decimal } from 'decimal.js';
 import { MAX_INTEGER_DIGITS, minorDigits } from '../money/amount.js';
 import type { Conversion, RateRow } from '../model.js';
+import { byCodeUnits } from '../sort.js';
 
 export type { Conversion, RateRow };
 
@@ -106,7 +107,7 @@ export class Converter {
     });
     // By date; on the same date the direct row first (it wins).
     for (const list of this.byCurrency.values()) {
-      list.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : Number(x.inverse) - Number(y.inverse)));
+      list.sort((x, y) => byCodeUnits(x.date, y.date) || Number(x.inverse) - Number(y.inverse));
     }
   }
 

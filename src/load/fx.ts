@@ -8,6 +8,7 @@
 import type { InputIssue } from '../errors.js';
 import { formatAmount, MAX_INTEGER_DIGITS, minorDigits } from '../money/amount.js';
 import type { CurrencyInfo, RateRow } from '../model.js';
+import { byCodeUnits } from '../sort.js';
 import { Converter, type RatesFile } from './convert.js';
 import type { IssueList } from './issues.js';
 import type { RatesRead } from './rates.js';
@@ -123,7 +124,7 @@ export class CurrencyStage {
       ratesFile: { name: file.name, path: file.path, sha256: file.sha256, rows: file.rows.length },
       converted: used
         .map((u) => ({ currency: u.currency, rows: u.rows, rates: [...u.rates].sort((x, y) => x - y).map((i) => file.rows[i] as RateRow) }))
-        .sort((x, y) => (x.currency < y.currency ? -1 : x.currency > y.currency ? 1 : 0)),
+        .sort((x, y) => byCodeUnits(x.currency, y.currency)),
     };
   }
 }

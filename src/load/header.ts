@@ -2,7 +2,7 @@
 import type { InputIssue } from '../errors.js';
 import { COLUMNS, type Column, type ColumnIndex, isColumn } from './columns.js';
 import { parseDate } from './date.js';
-import { closest } from './suggest.js';
+import { guessColumn } from './suggest.js';
 
 export type HeaderCheck =
   | { ok: true; columns: ColumnIndex }
@@ -29,9 +29,8 @@ const ALIASES: Readonly<Record<string, Column>> = {
 };
 
 /** "did you mean" for a header name: a near-miss spelling or a usual synonym. */
-function guess(name: string): string | undefined {
-  const key = name.replace(/^\uFEFF/, '').trim().toLowerCase();
-  return ALIASES[key] ?? closest(key, COLUMNS);
+function guess(name: string): Column | undefined {
+  return guessColumn(name, ALIASES, COLUMNS);
 }
 
 /** Shows a header name in a message. */

@@ -9,13 +9,14 @@
  *     2019-07-22,microsoft,openai,49.00
  */
 import { createHash } from 'node:crypto';
+import { PLAIN_DECIMAL } from '../money/amount.js';
 import type { Holding, Ownership } from '../model.js';
 import { describeFault, parseCsv } from './csv.js';
 import { parseDate } from './date.js';
 import { decodeLedger } from './decode.js';
 import { IssueList } from './issues.js';
 import { show } from './row.js';
-import { closest } from './suggest.js';
+import { closest, guessColumn } from './suggest.js';
 
 /** The ownership file's name in a ledger folder (SPEC §1, §9). */
 export const OWNERSHIP_FILE = '_ownership.csv';
@@ -41,15 +42,12 @@ const ALIASES: Readonly<Record<string, OwnershipColumn>> = {
 
 /** "did you mean" for a header name: a near-miss spelling or a usual synonym. */
 function guess(name: string): OwnershipColumn | undefined {
-  const key = name.replace(/^\uFEFF/, '').trim().toLowerCase();
-  return ALIASES[key] ?? (closest(key, OWNERSHIP_COLUMNS) as OwnershipColumn | undefined);
+  return guessColumn(name, ALIASES, OWNERSHIP_COLUMNS);
 }
 
 function isOwnershipColumn(name: string): name is OwnershipColumn {
   return (OWNERSHIP_COLUMNS as readonly string[]).includes(name);
 }
-
-const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
 /** A percent as hundredths (`27.5` → 2750), or why it is not one. */
 export function parsePercent(text: string): { ok: true; hundredths: number } | { ok: false; message: string } {

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { InputIssue } from '../errors.js';
+import { PLAIN_DECIMAL } from '../money/amount.js';
 import type { RateRow, RatesFile } from './convert.js';
 import { describeFault, parseCsv } from './csv.js';
 import { parseDate } from './date.js';
@@ -22,7 +23,6 @@ export const RATE_COLUMNS = ['date', 'from', 'to', 'rate'] as const;
 type RateColumn = (typeof RATE_COLUMNS)[number];
 const HEADER = RATE_COLUMNS.join(',');
 const EXPECTED = `expected a UTF-8 CSV file whose first line is the header ${HEADER}, then one rate a row, e.g. 2026-01-01,EUR,USD,1.0850`;
-const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 export const MAX_RATE_INTEGER_DIGITS = 9;
 export const MAX_RATE_DECIMALS = 12;
 

@@ -16,7 +16,8 @@ import { two } from './date.js';
 /** A validated row's values, as the row rules give them (the loader knows its company, file and position). */
 export type RowValues = Omit<Row, 'company' | 'file' | 'seq'>;
 
-const KIND_CODE: Readonly<Record<Kind, number>> = { investment: 0, revenue: 1, purchase: 2, other: 3 };
+/** A kind's code: its place in KINDS. */
+const KIND_CODE = Object.fromEntries(KINDS.map((kind, i) => [kind, i])) as Readonly<Record<Kind, number>>;
 /** flags: bits 0-1 the kind, bit 2 direction out, bits 3-4 the time written (0 none, 1 HH:MM, 2 HH:MM:SS). */
 const OUT = 4;
 const TIME_SHIFT = 3;

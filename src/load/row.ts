@@ -3,7 +3,7 @@
  * column and the value as written and says what was expected (SPEC §6).
  */
 import type { InputIssue } from '../errors.js';
-import { minorDigits, parseAmount, MAX_INTEGER_DIGITS } from '../money/amount.js';
+import { minorDigits, parseAmount, MAX_INTEGER_DIGITS, PLAIN_DECIMAL } from '../money/amount.js';
 import { type Kind, KINDS } from '../model.js';
 import type { RowValues } from './row-table.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
@@ -29,7 +29,6 @@ export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
 export const DEAL = /^[A-Za-z0-9._-]{1,64}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
 export const MAX_ID_LENGTH = 128;
-const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 
 /** Shows a value in a message: quoted, control characters escaped, long values cut. */
 export function show(value: string): string {
@@ -101,12 +100,15 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** A kind as read, mapped to the one shared string of that kind. */
+const KIND_OF = Object.fromEntries(KINDS.map((kind) => [kind, kind])) as Readonly<Record<string, Kind>>;
+/** The kinds as a message lists them: `investment, revenue, purchase or other`. */
+const KIND_LIST = `${KINDS.slice(0, -1).join(', ')} or ${KINDS[KINDS.length - 1] as Kind}`;
+
 /**
  * Validates one record. Pushes one issue per broken rule to `issues` (in
  * column order) and returns the row when there is none.
  */
-/** The kinds as shared constants. */
-const KIND_OF: Record<string, Kind> = { investment: 'investment', revenue: 'revenue', purchase: 'purchase', other: 'other' };
 
 export function checkRow(fields: readonly string[], line: number, ctx: RowContext, issues: InputIssue[]): RowValues | undefined {
   const { file, columns, reported } = ctx;
@@ -157,10 +159,10 @@ export function checkRow(fields: readonly string[], line: number, ctx: RowContex
 
   const kind = get('kind');
   let kindOk = false;
-  if (kind === '') missing('kind', 'expected investment, revenue, purchase or other');
+  if (kind === '') missing('kind', `expected ${KIND_LIST}`);
   else if (!(KINDS as readonly string[]).includes(kind)) {
     const near = closest(kind, KINDS);
-    fail('kind', `kind ${show(kind)} is not a kind (${near !== undefined ? `did you mean ${near}? ` : ''}expected investment, revenue, purchase or other, exact and lowercase)`);
+    fail('kind', `kind ${show(kind)} is not a kind (${near !== undefined ? `did you mean ${near}? ` : ''}expected ${KIND_LIST}, exact and lowercase)`);
   } else if (kind === 'revenue' && direction === 'out') {
     fail('kind', 'kind "revenue" does not go with direction "out" (expected revenue only on money coming in; money paid out is a purchase or other)');
   } else if (kind === 'purchase' && direction === 'in') {

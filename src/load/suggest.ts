@@ -43,3 +43,13 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   return best;
 }
+
+/**
+ * "did you mean" for a header name: a usual synonym (`aliases`, by the name
+ * without BOM, spaces and case; only the table's own entries, so a header
+ * named `constructor` is no synonym) or a near-miss spelling of a column.
+ */
+export function guessColumn<C extends string>(name: string, aliases: Readonly<Record<string, C>>, columns: readonly C[]): C | undefined {
+  const key = name.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return (Object.hasOwn(aliases, key) ? aliases[key] : undefined) ?? (closest(key, columns) as C | undefined);
+}

@@ -13,7 +13,8 @@ export function minorDigits(currency: string): number {
   return 2;
 }
 
-const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+/** A plain decimal: digits, then optionally a point and more digits (no sign, separator, symbol or exponent). */
+export const PLAIN_DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
 export const MAX_INTEGER_DIGITS = 15;
 
 export type AmountParse =
@@ -34,21 +35,6 @@ export function parseAmount(text: string, digits: number): AmountParse {
   const minor = BigInt(whole + fraction.padEnd(digits, '0'));
   if (minor === 0n) return { ok: false, reason: 'zero' };
   return { ok: true, minor };
-}
-
-/**
- * What the user probably meant by a value that is not a plain decimal
- * (`1,000.00` → `1000.00`, `$5` → `5`, `.5` → `0.5`, `100.` → `100`), or
- * undefined when there is no safe guess.
- */
-export function suggestPlainDecimal(text: string): string | undefined {
-  let s = text.trim().replace(/[\s,'_$€£¥]/g, '');
-  if (/^[A-Z]{3}/.test(s)) s = s.slice(3);
-  if (s.startsWith('+')) s = s.slice(1);
-  if (s.startsWith('.')) s = `0${s}`;
-  if (s.endsWith('.')) s = s.slice(0, -1);
-  if (s !== text && PLAIN_DECIMAL.test(s)) return s;
-  return undefined;
 }
 
 /** Formats minor units with exactly `digits` decimals: 1234n, 2 → "12.34". */

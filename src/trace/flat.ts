@@ -9,6 +9,7 @@
  */
 import { formatAmount } from '../money/amount.js';
 import type { Exception, Transfer } from '../model.js';
+import { byCodeUnits } from '../sort.js';
 import { runViews, STORE_LIMIT, type ViewInput, type ViewOutput } from './engine.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
@@ -74,7 +75,7 @@ export function prepareViews(transfers: readonly Transfer[], companies: readonly
     const key = stakeKey(t.payer, t.payee, deal);
     if (!stakeKeys.has(key)) stakeKeys.set(key, { investor: t.payer, investee: t.payee, deal });
   }
-  const keys = [...stakeKeys.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const keys = [...stakeKeys.keys()].sort(byCodeUnits);
   const stakeId = new Map<string, number>(keys.map((k, i) => [k, i]));
   const dealIds = new Map<string, number>([['', 0]]);
   const n = order.length;

@@ -9,6 +9,7 @@
  */
 import { formatAmount } from '../money/amount.js';
 import type { Exception, Transfer } from '../model.js';
+import { byCodeUnits } from '../sort.js';
 import { usesLots } from './methods.js';
 import { processingOrder } from './order.js';
 import { type Arith, DOUBLE_LIMIT } from './arith.js';
@@ -30,7 +31,7 @@ interface Books<A> {
 }
 
 function byInvestor<T>([x]: [string, T], [y]: [string, T]): number {
-  return x < y ? -1 : x > y ? 1 : 0;
+  return byCodeUnits(x, y);
 }
 
 function snapshot<A>(m: Arith<A>, views: Map<string, View<A>>, balance: A): ViewSnapshot[] {

@@ -16,11 +16,6 @@ export function dealOf(key: string): string {
   return hash < 0 ? '' : key.slice(hash + 1);
 }
 
-/** Stakes are ordered by key, comparing code units. */
-export function compareKeys(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /**
  * Money in one view: the rest (not this investor's) and the investor's
  * stakes, keys sorted. `amounts` never holds a zero. `A` is the trace's

@@ -16,8 +16,8 @@
  * `trace` is the synchronous form (one thread); `traceInThreads` may start
  * threads. Both go through `chooseEngine`.
  */
-import { availableParallelism } from 'node:os';
 import type { Transfer } from '../model.js';
+import { autoThreads, type Jobs } from '../threads/pool.js';
 import { BIGINT, DOUBLE } from './arith.js';
 import { prepareViews, traceFlatPrepared } from './flat.js';
 import { fitsDoubles, traceWith } from './general.js';
@@ -32,8 +32,6 @@ export const AUTO_TRANSFERS = 200_000;
 /** ...or from this many transfers times stakes (portfolio books: thousands of stakes make each transfer dear). */
 export const AUTO_WORK = 500_000_000;
 const AUTO_MAX_THREADS = 2;
-
-export type Jobs = number | 'auto';
 
 /** The engine for a run: the one place where it is chosen. */
 export interface EngineChoice {
@@ -52,7 +50,7 @@ export interface EngineChoice {
 export function chooseEngine(transfers: number, stakes: number, investors: number, options: TraceOptions, jobs: Jobs): EngineChoice {
   if (options.observe !== undefined) return { name: 'general', threads: 1 };
   const wanted =
-    jobs === 'auto' ? (transfers >= AUTO_TRANSFERS || transfers * stakes >= AUTO_WORK ? Math.min(AUTO_MAX_THREADS, availableParallelism()) : 1) : jobs;
+    jobs === 'auto' ? (transfers >= AUTO_TRANSFERS || transfers * stakes >= AUTO_WORK ? autoThreads(AUTO_MAX_THREADS) : 1) : jobs;
   const threads = wanted >= 2 && threadsAvailable() ? Math.min(wanted, investors) : 1;
   return { name: 'flat', threads: Math.max(1, threads) };
 }

@@ -7,9 +7,10 @@
  * `A` is the trace's integer type (doubles or BigInt, see arith.ts); all
  * arithmetic goes through the view's `Arith`.
  */
+import { byCodeUnits } from '../sort.js';
 import type { Arith } from './arith.js';
 import type { Method } from './methods.js';
-import { compareKeys, dealOf, type Parts } from './stake.js';
+import { dealOf, type Parts } from './stake.js';
 
 export interface View<A> {
   /** Sum of the investor's stakes in this pool. */
@@ -271,7 +272,7 @@ export class LotView<A> implements View<A> {
 
   stakes(): { keys: string[]; amounts: A[] } {
     const { lt, zero } = this.m;
-    const keys = [...this.totals.keys()].filter((k) => lt(zero, this.totals.get(k) as A)).sort(compareKeys);
+    const keys = [...this.totals.keys()].filter((k) => lt(zero, this.totals.get(k) as A)).sort(byCodeUnits);
     return { keys, amounts: keys.map((k) => this.totals.get(k) as A) };
   }
 
@@ -339,7 +340,7 @@ export class LotView<A> implements View<A> {
     }
     if (this.head > 64 && this.head * 2 > this.lotKeys.length) this.compact();
     for (const [key, total] of this.totals) if (total === zero) this.totals.delete(key);
-    const keys = [...drawn.keys()].filter((k) => lt(zero, drawn.get(k) as A)).sort(compareKeys);
+    const keys = [...drawn.keys()].filter((k) => lt(zero, drawn.get(k) as A)).sort(byCodeUnits);
     return { rest: restTaken, keys, amounts: keys.map((k) => drawn.get(k) as A) };
   }
 

@@ -2,7 +2,7 @@
  * A tracing thread (see threads.ts): replays the views of some investors
  * over the shared transfer arrays and sends back their returning stakes.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { threadTask } from '../threads/pool.js';
 import { runViews, type ViewInput, type ViewOutput } from './engine.js';
 import type { Method } from './methods.js';
 
@@ -14,10 +14,7 @@ export interface TraceTask {
   readonly method: Method;
 }
 
-export type TraceMessage = { readonly type: 'progress'; readonly done: number } | { readonly type: 'done'; readonly output: ViewOutput };
-
-const port = parentPort;
-if (port === null) throw new Error('trace/worker.js runs as a worker thread');
-const task = workerData as TraceTask;
-const output = runViews(task.input, task.owns, task.keys, task.method, (done) => port.postMessage({ type: 'progress', done } satisfies TraceMessage));
-port.postMessage({ type: 'done', output } satisfies TraceMessage, [output.position, output.stake, output.amount, output.origins].map((a) => a.buffer as ArrayBuffer));
+const thread = threadTask<TraceTask, number, ViewOutput>('trace/worker.js');
+const { input, owns, keys, method } = thread.task;
+const output = runViews(input, owns, keys, method, (done) => thread.progress(done));
+thread.finish(output, [output.position, output.stake, output.amount, output.origins].map((a) => a.buffer as ArrayBuffer));

@@ -123,6 +123,13 @@ describe('header (SPEC §1)', () => {
     ]);
   });
 
+  it('a name that is a property of every object (constructor, __proto__) is no synonym: no suggestion', async () => {
+    await expectErrors({ 'amazon.csv': `${HEADER},constructor,__proto__\n` }, [
+      'ledgers/amazon.csv:1: header column 12 "constructor" is not a ledger column (expected one of id, date, direction, counterparty, kind, category, amount, currency, ref, deal, memo, exact and lowercase)',
+      'ledgers/amazon.csv:1: header column 13 "__proto__" is not a ledger column (expected one of id, date, direction, counterparty, kind, category, amount, currency, ref, deal, memo, exact and lowercase)',
+    ]);
+  });
+
   it('a name with a space or in another case is not a column (names are exact)', async () => {
     await expectErrors({ 'amazon.csv': `id,date ,direction,counterparty,kind,amount,Currency\n` }, [
       'ledgers/amazon.csv:1: header column 2 "date " is not a ledger column (did you mean "date"? expected one of id, date, direction, counterparty, kind, category, amount, currency, ref, deal, memo, exact and lowercase)',

@@ -95,6 +95,9 @@ describe('ownership file: one message per rule', () => {
     await expectErrors({ ...LEDGERS, '_ownership.csv': 'date,holder,held,pct\n2026-01-01,microsoft,openai,1\n' }, [
       `${O}:1: header column 4 "pct" is not an ownership column (did you mean "percent"? expected one of date, holder, held, percent, exact and lowercase)`,
     ]);
+    await expectErrors({ ...LEDGERS, '_ownership.csv': 'date,holder,held,percent,constructor\n' }, [
+      `${O}:1: header column 5 "constructor" is not an ownership column (expected one of date, holder, held, percent, exact and lowercase)`,
+    ]);
     await expectErrors({ ...LEDGERS, '_ownership.csv': 'date,holder,held,percent,date,\n' }, [
       `${O}:1: header column 5 "date" repeats header column 1 (expected each column once)`,
       `${O}:1: header column 6 is empty (expected a column name, one of date, holder, held, percent; remove the extra comma)`,
