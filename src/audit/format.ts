@@ -73,7 +73,7 @@ export function auditTable(report: AuditReport, style: Style = PLAIN): string {
     out.push(
       report.lines.length === 0
         ? `None of the ${report.booked} revenue rows has circular money.`
-        : `Showing the ${report.lines.length} rows with circular money, of ${report.booked} (--only circular).`,
+        : `Showing ${report.lines.length === 1 ? 'the 1 row' : `the ${report.lines.length} rows`} with circular money, of ${report.booked} (--only circular).`,
     );
   }
   if (report.lines.length > 0) {

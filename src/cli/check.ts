@@ -7,6 +7,7 @@ import { source } from '../model.js';
 import { textTable, withThousands } from '../report/text-table.js';
 import { byCodeUnits } from '../sort.js';
 import { type ArgsOf, readOptionsOf, withLedgers } from './options.js';
+import { plural } from '../words.js';
 
 /** The options as yargs parses them (typed from the builder). */
 export type CheckArgs = ArgsOf<ReturnType<typeof withLedgers<object>>>;
@@ -22,15 +23,15 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     for (const t of matched.transfers) counts[t.matched]++;
     const money = (m: bigint): string => withThousands(formatAmount(m, ledgers.minorDigits));
     const out: string[] = [
-      `${ledgers.files.length} ledger files, ${ledgers.companies.length} companies, ${ledgers.rows.length} rows, currency ${ledgers.currency || '(none)'}`,
-      `${matched.transfers.length} transfers: ${counts.yes} matched pairs, ${counts.no} unmatched sides, ${counts.external} with external parties`,
+      `${plural(ledgers.files.length, 'input file')}, ${plural(ledgers.companies.length, 'company', 'companies')}, ${plural(ledgers.rows.length, 'row')}, currency ${ledgers.currency || '(none)'}`,
+      `${plural(matched.transfers.length, 'transfer')}: ${plural(counts.yes, 'matched pair')}, ${plural(counts.no, 'unmatched side')}, ${counts.external} with external parties`,
     ];
     const ownership = ledgers.ownership;
     if (ownership !== undefined) out.push(`${ownership.holdings.length === 1 ? '1 holding' : `${ownership.holdings.length} holdings`} declared in ${ownership.path}`);
     const exceptions = [...matched.exceptions].sort((x, y) => byCodeUnits(x.company, y.company) || x.row.ts - y.row.ts || x.row.seq - y.row.seq);
     if (exceptions.length === 0) out.push('no exceptions (unfunded outflows are found by tracing: see roundtrip run)\n');
     else {
-      out.push(`${exceptions.length} exceptions (unfunded outflows are found by tracing: see roundtrip run):`);
+      out.push(`${plural(exceptions.length, 'exception')} (unfunded outflows are found by tracing: see roundtrip run):`);
       out.push(
         textTable(
           [

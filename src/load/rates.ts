@@ -17,6 +17,7 @@ import { parseDate } from './date.js';
 import { firstInvalidUtf8 } from './decode.js';
 import { IssueList } from './issues.js';
 import { CURRENCY, show } from './row.js';
+import { plural } from '../words.js';
 
 export const RATES_FILE = '_rates.csv';
 export const RATE_COLUMNS = ['date', 'from', 'to', 'rate'] as const;
@@ -135,10 +136,6 @@ function checkRatesHeader(fields: readonly string[], file: string, line: number,
     list.add({ file, line, message: `header has no ${names} column (expected the columns ${HEADER}, in any order)` });
   }
   return list.total > before ? undefined : columns;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** One rate row's rules, in column order (date, from, to, rate); the row when it has no issue. */

@@ -9,6 +9,7 @@ import type { RowValues } from './row-table.js';
 import { COLUMNS, type Column, type ColumnIndex } from './columns.js';
 import { parseDate } from './date.js';
 import { closest } from './suggest.js';
+import { plural } from '../words.js';
 
 export interface RowContext {
   readonly file: string;
@@ -94,10 +95,6 @@ function amountHint(text: string): string {
     return 'expected a point before the decimals and no thousands separator, e.g. 1234.50';
   }
   return 'expected digits with an optional decimal point, e.g. 1000.00: no sign, thousands separator, currency symbol or exponent';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A kind as read, mapped to the one shared string of that kind. */

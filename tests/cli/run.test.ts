@@ -1,6 +1,6 @@
 /** The run and check commands end to end: determinism, the committed sample reports, failures, usage. */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,8 +142,8 @@ describe('roundtrip check', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe('5 ledger files, 5 companies, 18 rows, currency USD');
-    expect(lines[1]).toBe('13 transfers: 5 matched pairs, 1 unmatched sides, 7 with external parties');
+    expect(lines[0]).toBe('5 input files, 5 companies, 18 rows, currency USD');
+    expect(lines[1]).toBe('13 transfers: 5 matched pairs, 1 unmatched side, 7 with external parties');
     expect(lines[2]).toBe('6 exceptions (unfunded outflows are found by tracing: see roundtrip run):');
     expect(lines.slice(5, 11).map((l) => l.split(/\s{2,}/)[0])).toEqual([
       'lookalike_counterparty',
@@ -152,6 +152,20 @@ describe('roundtrip check', () => {
       'category_mismatch',
       'date_mismatch',
       'unmatched',
+    ]);
+  });
+
+  it('counts in the singular where there is one', async () => {
+    const dir = join(scratch, 'check-one');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'amazon.csv'), 'id,date,direction,counterparty,kind,amount,currency,ref\na0,2026-01-01,in,opening,other,20.00,USD,\na1,2026-01-10,out,openai,investment,10.00,USD,INV-1\n');
+    writeFileSync(join(dir, 'openai.csv'), 'id,date,direction,counterparty,kind,amount,currency\n');
+    const result = await runCli(['check', '--ledgers', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(0, 3)).toEqual([
+      '2 input files, 2 companies, 2 rows, currency USD',
+      '2 transfers: 0 matched pairs, 1 unmatched side, 1 with external parties',
+      '1 exception (unfunded outflows are found by tracing: see roundtrip run):',
     ]);
   });
 
