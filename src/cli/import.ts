@@ -21,6 +21,8 @@ async function readInput(path: string, what: string): Promise<ImportFile> {
   try {
     return { name: basename(path), path, bytes: await readFile(path) };
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError(`${what} ${JSON.stringify(path)} does not exist (expected the path of ${what === 'export' ? 'an export, e.g. ledgers/amazon.2026-01.csv' : 'a rules file, e.g. ledgers/amazon.rules'})`);
     throw usageError(`${what} ${JSON.stringify(path)} cannot be read: ${ioReason(error)}`);
   }
 }

@@ -101,7 +101,7 @@ describe('roundtrip import on the worked example', () => {
     expect(await runIn(example, ['import', 'ledgers/missing.csv', '--rules', 'ledgers/amazon.rules'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'roundtrip: export "ledgers/missing.csv" cannot be read: ENOENT: no such file or directory, open \'ledgers/missing.csv\'\n',
+      stderr: 'roundtrip: export "ledgers/missing.csv" does not exist (expected the path of an export, e.g. ledgers/amazon.2026-01.csv)\n',
     });
     const noRules = await runIn(example, ['import', 'ledgers/amazon.2026-01.csv']);
     expect(noRules.code).toBe(2);
