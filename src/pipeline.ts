@@ -6,12 +6,14 @@ import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
 import { reportHtml, type ManifestFigures } from './report/html.js';
+import { circularFlows } from './report/circular.js';
 import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
 import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
 import type { Method } from './trace/methods.js';
 import { engineLabel, trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
+import { circularChunks } from './write/circular.js';
 import { tableChunks, type CsvOptions } from './write/csv.js';
 import { type FileContent, textOf } from './write/files.js';
 import type { FolderContent } from './write/atomic.js';
@@ -82,7 +84,8 @@ function htmlContent(report: PeriodReport, digits: number, manifestText: string)
   return {
     chunks: () => {
       const tables = reportTables(report, digits);
-      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular: tables.circular, exposure: tables.exposure, digits })];
+      const circular = circularFlows(report.returning, digits);
+      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits })];
     },
   };
 }
@@ -115,7 +118,7 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
     const files = new Map<string, FileContent>([
       ['summary.csv', csvContent(tables.summary, options)],
       ['revenue.csv', csvContent(tables.revenue, options)],
-      ['circular.csv', csvContent(tables.circular, options)],
+      ['circular.csv', { chunks: () => circularChunks(report.returning, rec.ledgers.minorDigits, options) }],
       ['exceptions.csv', csvContent(tables.exceptions, options)],
       ['exposure.csv', csvContent(tables.exposure, options)],
       ['manifest.json', manifestText],
