@@ -53,17 +53,15 @@ export function circularRow(c: Returning, money: (m: bigint) => string): string[
   ];
 }
 
-/** Stable counting sort of `order` by `rank` (0 ≤ rank < ranks), into a new array. */
-function countingSort(order: Int32Array, rank: Int32Array, ranks: number): Int32Array {
+/** Stable counting sort of `from` by `rank` (0 ≤ rank < ranks) into `to`. */
+function countingSort(from: Int32Array, to: Int32Array, rank: Int32Array, ranks: number): void {
   const starts = new Int32Array(ranks + 1);
-  for (let k = 0; k < order.length; k++) starts[rank[order[k]!]! + 1]!++;
+  for (let i = 0; i < rank.length; i++) starts[rank[i]! + 1]!++;
   for (let r = 1; r <= ranks; r++) starts[r]! += starts[r - 1]!;
-  const out = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    out[starts[rank[i]!]!++] = i;
+  for (let k = 0; k < from.length; k++) {
+    const i = from[k]!;
+    to[starts[rank[i]!]!++] = i;
   }
-  return out;
 }
 
 /**
@@ -71,11 +69,13 @@ function countingSort(order: Int32Array, rank: Int32Array, ranks: number): Int32
  * timestamp, its (file, line) order, the stake's key, then the order given.
  * Company and cited row are the transfer's, so transfers are ranked once
  * (equal keys, equal ranks), stakes likewise by key, and the stakes are put
- * in order by stake rank, then (stably) by transfer rank.
+ * in order by stake rank, then (stably) by transfer rank: two counting sorts
+ * over typed arrays, no comparison per pair of stakes.
  */
 export function sortReturning(items: readonly Returning[]): Returning[] {
   const n = items.length;
-  const transferIds = new Map<Transfer, number>();
+  // Transfers by their index (dense), stakes by a number given on first sight.
+  let transferSlots = new Int32Array(1024).fill(-1);
   const transfers: Transfer[] = [];
   const stakeIds = new Map<Stake, number>();
   const stakes: Stake[] = [];
@@ -87,10 +87,15 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
     const c = items[i]!;
     const t = c.transfer;
     if (t !== lastT) {
-      let id = transferIds.get(t);
-      if (id === undefined) {
+      if (t.index >= transferSlots.length) {
+        const grown = new Int32Array(Math.max(2 * transferSlots.length, t.index + 1)).fill(-1);
+        grown.set(transferSlots);
+        transferSlots = grown;
+      }
+      let id = transferSlots[t.index]!;
+      if (id < 0) {
         id = transfers.length;
-        transferIds.set(t, id);
+        transferSlots[t.index] = id;
         transfers.push(t);
       }
       lastT = t;
@@ -134,12 +139,14 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
     tOf[i] = tRank[tOf[i]!]!;
     sOf[i] = sRank[sOf[i]!]!;
   }
-  let order: Int32Array = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order = countingSort(order, sOf, stakeRanks);
-  order = countingSort(order, tOf, transferRanks);
+  // Processing order, by stake rank into `order`, then by transfer rank back into `sorted` indices.
+  const start = new Int32Array(n);
+  for (let i = 0; i < n; i++) start[i] = i;
+  const order = new Int32Array(n);
+  countingSort(start, order, sOf, stakeRanks);
+  countingSort(order, start, tOf, transferRanks);
   const sorted = new Array<Returning>(n);
-  for (let k = 0; k < n; k++) sorted[k] = items[order[k]!]!;
+  for (let k = 0; k < n; k++) sorted[k] = items[start[k]!]!;
   return sorted;
 }
 

@@ -160,18 +160,19 @@ export function sortedReturning(traced: TraceResult): Returning[] {
 
 /** The returning stakes whose cited row falls in the period (the list itself when all do); the test is made once per transfer. */
 function returningIn(period: Period, returning: readonly Returning[]): readonly Returning[] {
-  const kept: Returning[] = [];
   let lastT: Transfer | undefined;
   let inPeriod = false;
-  for (const r of returning) {
+  const test = (r: Returning): boolean => {
     const t = r.transfer;
     if (t !== lastT) {
       lastT = t;
       inPeriod = period.contains(r.cited.day);
     }
-    if (inPeriod) kept.push(r);
-  }
-  return kept.length === returning.length ? returning : kept;
+    return inPeriod;
+  };
+  if (returning.every(test)) return returning;
+  lastT = undefined;
+  return returning.filter(test);
 }
 
 /** Selects one period's rows from the run-wide, already sorted lists. */
@@ -181,12 +182,15 @@ export function periodReport(
   returning: readonly Returning[],
   exceptions: readonly Exception[],
   context: ExposureContext,
+  /** summarise(revenue), when already made: the period's summary when every revenue row is in it. */
+  wholeSummary?: readonly SummaryLine[],
 ): PeriodReport {
-  const inRevenue = revenue.filter((l) => period.contains(l.row.day));
+  const test = (l: RevenueLine): boolean => period.contains(l.row.day);
+  const inRevenue = revenue.every(test) ? revenue : revenue.filter(test);
   return {
     period: period.name,
     revenue: inRevenue,
-    summary: summarise(inRevenue),
+    summary: inRevenue === revenue && wholeSummary !== undefined ? wholeSummary : summarise(inRevenue),
     returning: returningIn(period, returning),
     exceptions: exceptions.filter((e) => period.contains(e.row.day)),
     exposure: exposureLines(inRevenue, context.relations, context.companies, periodEnd(period, context.latest)),

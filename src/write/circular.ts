@@ -19,8 +19,9 @@ const CHUNK = 256;
 /**
  * circular.csv's text in chunks, as tableChunks would write the rows of
  * `circularRow`: every text field formula-guarded and quoted as needed, the
- * amount as it is. A stake's company, id, date, kind, payer, category and
- * source are its transfer's, made into text once per run of one transfer.
+ * amount as it is (digits, a point, a minus: never quoted). A stake's
+ * company, id, date, kind, payer, category and source are its transfer's,
+ * made into text once per run of one transfer.
  */
 export function* circularChunks(returning: Iterable<Returning>, digits: number, options: CsvOptions): Generator<string> {
   const text = (value: string): string => csvField(guardFormula(value));
@@ -44,7 +45,7 @@ export function* circularChunks(returning: Iterable<Returning>, digits: number, 
     const s = c.stake;
     let st = stakeText.get(s);
     if (st === undefined) stakeText.set(s, (st = `${text(s.investee)},${text(s.deal)},`));
-    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${csvField(formatAmount(c.amount, digits))}${tail}`;
+    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${formatAmount(c.amount, digits)}${tail}`;
     if (++count === CHUNK) {
       yield lines;
       lines = '';
