@@ -6,12 +6,14 @@ import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
 import { reportHtml, type ManifestFigures } from './report/html.js';
+import { circularFlows } from './report/circular.js';
 import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
-import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine } from './report/reports.js';
+import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine, type SummaryLine } from './report/reports.js';
 import type { Method } from './trace/methods.js';
 import { engineLabel, trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
+import { circularChunks } from './write/circular.js';
 import { tableChunks, type CsvOptions } from './write/csv.js';
 import { type FileContent, textOf } from './write/files.js';
 import type { FolderContent } from './write/atomic.js';
@@ -25,6 +27,8 @@ export interface Reconciliation {
   readonly returning: readonly Returning[];
   readonly exceptions: readonly Exception[];
   readonly checks: readonly CheckResult[];
+  /** summarise(revenue): the summary of a period that holds every revenue row. */
+  readonly summary: readonly SummaryLine[];
   /** Who is related to whom, on which day (SPEC §9). */
   readonly relations: Relations;
 }
@@ -55,10 +59,11 @@ export function reconcile(ledgers: Ledgers, matched: Matched, choice: TraceChoic
 /** The reconciliation of a trace already made (`reconcile` traces in this thread; `run` may trace in threads). */
 export function reconcileTraced(ledgers: Ledgers, matched: Matched, traced: TraceResult): Reconciliation {
   const revenue = revenueLines(matched, traced);
-  const checks = checkBooks(traced, revenue, summarise(revenue), ledgers.minorDigits);
+  const summary = summarise(revenue);
+  const checks = checkBooks(traced, revenue, summary, ledgers.minorDigits);
   assertBooks(checks, 'all');
   const relations = new Relations(ledgers.ownership, matched.transfers);
-  return { ledgers, matched, traced, revenue, returning: sortedReturning(traced), exceptions: allExceptions(matched, traced), checks, relations };
+  return { ledgers, matched, traced, revenue, returning: sortedReturning(traced), exceptions: allExceptions(matched, traced), checks, summary, relations };
 }
 
 export function reconcileLedgers(ledgers: Ledgers, choice: TraceChoice): Reconciliation {
@@ -82,7 +87,8 @@ function htmlContent(report: PeriodReport, digits: number, manifestText: string)
   return {
     chunks: () => {
       const tables = reportTables(report, digits);
-      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular: tables.circular, exposure: tables.exposure, digits })];
+      const circular = circularFlows(report.returning, digits);
+      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits })];
     },
   };
 }
@@ -98,8 +104,9 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
   const folders: FolderContent[] = [];
   const exposure = { relations: rec.relations, companies: new Set(rec.ledgers.companies), latest: latestDay(rec.ledgers) };
   for (const period of periods) {
-    const report = periodReport(period, rec.revenue, rec.returning, rec.exceptions, exposure);
-    const checks = checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
+    const report = periodReport(period, rec.revenue, rec.returning, rec.exceptions, exposure, rec.summary);
+    // A period that holds every revenue row has the run's rows and summary: its checks are the run's.
+    const checks = report.revenue === rec.revenue && report.summary === rec.summary ? rec.checks : checkBooks(rec.traced, report.revenue, report.summary, rec.ledgers.minorDigits);
     assertBooks(checks, period.name);
     const tables = reportTables(report, rec.ledgers.minorDigits);
     const manifestText = manifest({
@@ -115,7 +122,7 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
     const files = new Map<string, FileContent>([
       ['summary.csv', csvContent(tables.summary, options)],
       ['revenue.csv', csvContent(tables.revenue, options)],
-      ['circular.csv', csvContent(tables.circular, options)],
+      ['circular.csv', { chunks: () => circularChunks(report.returning, rec.ledgers.minorDigits, options) }],
       ['exceptions.csv', csvContent(tables.exceptions, options)],
       ['exposure.csv', csvContent(tables.exposure, options)],
       ['manifest.json', manifestText],

@@ -44,10 +44,32 @@ export interface ManifestFigures {
   readonly exceptions: Readonly<Record<string, number>>;
 }
 
+/** A loop of report.html: the returning stakes of one investor, investee and payer (null: route direct), summed. */
+export interface LoopSum {
+  readonly investor: string;
+  readonly investee: string;
+  readonly payer: string | null;
+  minor: bigint;
+}
+
+/**
+ * What the loops part shows of circular.csv: its DRAWN_FLOWS largest rows
+ * (larger first, then earlier in the file), every loop's sum in order of
+ * first appearance, the count and the total of all its rows.
+ */
+export interface CircularFlows {
+  readonly header: readonly string[];
+  readonly top: readonly { readonly row: readonly string[]; readonly minor: bigint }[];
+  readonly loops: readonly LoopSum[];
+  readonly count: number;
+  readonly all: bigint;
+}
+
 export interface ReportPage {
   readonly manifest: ManifestFigures;
   readonly summary: TableRows;
-  readonly circular: TableRows;
+  /** circular.csv's rows, or what the page shows of them, gathered as they were made (report/circular.ts). */
+  readonly circular: TableRows | CircularFlows;
   /** exposure.csv's rows; null where the run has none to give. */
   readonly exposure: TableRows | null;
   /** The currency's minor-unit digits. */
@@ -237,12 +259,11 @@ function before(a: Flow, b: Flow): boolean {
   return a.minor > b.minor || (a.minor === b.minor && a.index < b.index);
 }
 
-function loopsPart(t: TableRows, digits: number): string {
-  const cols = ['company', 'id', 'date', 'kind', 'payer', 'category', 'investee', 'deal', 'route', 'amount', 'source'] as const;
-  const get = reader(t, cols);
+/** The flows of circular.csv's rows, in one pass as they stream by. */
+function flowsOf(t: TableRows, digits: number): CircularFlows {
   // The largest DRAWN_FLOWS, kept as the rows stream by; every loop's total and count.
   const top: Flow[] = [];
-  const loops = new Map<string, { investor: string; investee: string; payer: string | null; minor: bigint }>();
+  const loops = new Map<string, LoopSum>();
   let worst = 0;
   let count = 0;
   let all = 0n;
@@ -264,11 +285,20 @@ function loopsPart(t: TableRows, digits: number): string {
       for (let i = 1; i < top.length; i++) if (before(top[worst] as Flow, top[i] as Flow)) worst = i;
     }
   }
+  top.sort((a, b) => (before(a, b) ? -1 : 1));
+  return { header: t.header, top, loops: [...loops.values()], count, all };
+}
+
+function loopsPart(circular: TableRows | CircularFlows, digits: number): string {
+  const cols = ['company', 'id', 'date', 'kind', 'payer', 'category', 'investee', 'deal', 'route', 'amount', 'source'] as const;
+  const flows = 'top' in circular ? circular : flowsOf(circular, digits);
+  const get = reader({ header: flows.header, rows: [] }, cols);
+  const { top, count, all } = flows;
+  const loops = new Map<string, LoopSum>(flows.loops.map((l) => [`${l.investor}\u0000${l.investee}\u0000${l.payer ?? ''}`, { ...l }]));
   const intro =
     '<p>Every returning stake of the period is a ribbon: from the investor into the company it invested in, on through the company that paid it back (when the route is indirect), and back to the investor, where it was booked as revenue (or received as its <em>kind</em> says). Widths are to scale; ribbons of one loop run side by side. ' +
     `The ${DRAWN_FLOWS} largest are drawn one by one in the investor's colour, each labelled with its amount; the others of each loop are one pale ribbon. The figures are those of circular.csv.</p>`;
   if (count === 0) return `<section id="loops"><h2>3. The loops</h2>${intro}<p>No investor's money came back in this period.</p></section>`;
-  top.sort((a, b) => (before(a, b) ? -1 : 1));
   // A stake of 0.00 (none is expected) would have no width: it is listed, not drawn.
   const bands: FlowBand[] = top.filter((f) => f.minor > 0n).map((f) => ({
     investor: get(f.row, 'company'),

@@ -8,6 +8,7 @@ import { formatAmount, percent } from '../money/amount.js';
 import type { Returning, TraceResult } from '../trace/trace.js';
 import { byCodeUnits as cmp } from '../sort.js';
 import type { Period } from './period.js';
+import { CIRCULAR_COLUMNS, circularRow, sortReturning } from './circular.js';
 import { exposureLines, periodEnd, type ExposureLine, type Relations } from './exposure.js';
 import { table, type RowSource, type Table } from './table.js';
 
@@ -152,13 +153,26 @@ export function allExceptions(matched: Matched, traced: TraceResult): Exception[
   );
 }
 
+/** The returning stakes in report order (report/circular.ts: by ranks, no comparison per pair of stakes). */
 export function sortedReturning(traced: TraceResult): Returning[] {
-  return byCompanyAndRow(
-    traced.returning,
-    (r) => r.company,
-    (r) => r.cited,
-    (x, y) => cmp(x.stake.key, y.stake.key),
-  );
+  return sortReturning(traced.returning);
+}
+
+/** The returning stakes whose cited row falls in the period (the list itself when all do); the test is made once per transfer. */
+function returningIn(period: Period, returning: readonly Returning[]): readonly Returning[] {
+  let lastT: Transfer | undefined;
+  let inPeriod = false;
+  const test = (r: Returning): boolean => {
+    const t = r.transfer;
+    if (t !== lastT) {
+      lastT = t;
+      inPeriod = period.contains(r.cited.day);
+    }
+    return inPeriod;
+  };
+  if (returning.every(test)) return returning;
+  lastT = undefined;
+  return returning.filter(test);
 }
 
 /** Selects one period's rows from the run-wide, already sorted lists. */
@@ -168,13 +182,16 @@ export function periodReport(
   returning: readonly Returning[],
   exceptions: readonly Exception[],
   context: ExposureContext,
+  /** summarise(revenue), when already made: the period's summary when every revenue row is in it. */
+  wholeSummary?: readonly SummaryLine[],
 ): PeriodReport {
-  const inRevenue = revenue.filter((l) => period.contains(l.row.day));
+  const test = (l: RevenueLine): boolean => period.contains(l.row.day);
+  const inRevenue = revenue.every(test) ? revenue : revenue.filter(test);
   return {
     period: period.name,
     revenue: inRevenue,
-    summary: summarise(inRevenue),
-    returning: returning.filter((r) => period.contains(r.cited.day)),
+    summary: inRevenue === revenue && wholeSummary !== undefined ? wholeSummary : summarise(inRevenue),
+    returning: returningIn(period, returning),
     exceptions: exceptions.filter((e) => period.contains(e.row.day)),
     exposure: exposureLines(inRevenue, context.relations, context.companies, periodEnd(period, context.latest)),
   };
@@ -232,35 +249,9 @@ export function reportTables(report: PeriodReport, digits: number): Record<'summ
     }
   }
 
-  const circular = table([
-    ['company', 'text'],
-    ['id', 'text'],
-    ['date', 'text'],
-    ['kind', 'text'],
-    ['payer', 'text'],
-    ['category', 'text'],
-    ['investee', 'text'],
-    ['deal', 'text'],
-    ['route', 'text'],
-    ['amount', 'number'],
-    ['source', 'text'],
-  ]);
+  const circular = table(CIRCULAR_COLUMNS);
   function* circularRows(): Generator<string[]> {
-    for (const c of report.returning) {
-      yield [
-        c.company,
-        c.row?.id ?? '',
-        c.cited.date,
-        c.kind,
-        c.transfer.payer,
-        c.category,
-        c.stake.investee,
-        c.stake.deal,
-        c.stake.investee === c.transfer.payer ? 'direct' : 'indirect',
-        money(c.amount),
-        source(c.cited),
-      ];
-    }
+    for (const c of report.returning) yield circularRow(c, money);
   }
 
   const exceptions = table([

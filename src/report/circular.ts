@@ -1,0 +1,202 @@
+/**
+ * circular.csv at scale: a run can bring millions of returning stakes home,
+ * so their report is made without an object per line. Three steps, each one
+ * pass over the stakes:
+ *   - `sortReturning`: the report order (company, the cited row's timestamp
+ *     and (file, line) order, the stake's key, then processing order) by
+ *     ranks: transfers and stakes are ranked once each (thousands), then the
+ *     stakes are put in order by two stable counting sorts on typed arrays;
+ *   - the CSV text (write/circular.ts), each line made from the text of its
+ *     transfer and of its stake;
+ *   - `circularFlows`: what report.html shows of them (the largest drawn one
+ *     by one, each loop's sum), kept as the stakes stream by.
+ * Every byte is the one the generic table path (reportTables + tableChunks)
+ * would write: tests/report/circular.test.ts compares them.
+ * Pure: no I/O.
+ */
+import { source, type Transfer } from '../model.js';
+import { formatAmount } from '../money/amount.js';
+import { byCodeUnits as cmp } from '../sort.js';
+import type { Returning } from '../trace/trace.js';
+import type { Stake } from '../trace/stake.js';
+import { DRAWN_FLOWS, type CircularFlows, type LoopSum } from './html.js';
+
+/** circular.csv's columns (SPEC §4), all text but the amount. */
+export const CIRCULAR_COLUMNS = [
+  ['company', 'text'],
+  ['id', 'text'],
+  ['date', 'text'],
+  ['kind', 'text'],
+  ['payer', 'text'],
+  ['category', 'text'],
+  ['investee', 'text'],
+  ['deal', 'text'],
+  ['route', 'text'],
+  ['amount', 'number'],
+  ['source', 'text'],
+] as const;
+
+/** A returning stake's line of circular.csv, as strings (before CSV quoting). */
+export function circularRow(c: Returning, money: (m: bigint) => string): string[] {
+  return [
+    c.company,
+    c.row?.id ?? '',
+    c.cited.date,
+    c.kind,
+    c.transfer.payer,
+    c.category,
+    c.stake.investee,
+    c.stake.deal,
+    c.stake.investee === c.transfer.payer ? 'direct' : 'indirect',
+    money(c.amount),
+    source(c.cited),
+  ];
+}
+
+/** Stable counting sort of `from` by `rank` (0 ≤ rank < ranks) into `to`. */
+function countingSort(from: Int32Array, to: Int32Array, rank: Int32Array, ranks: number): void {
+  const starts = new Int32Array(ranks + 1);
+  for (let i = 0; i < rank.length; i++) starts[rank[i]! + 1]!++;
+  for (let r = 1; r <= ranks; r++) starts[r]! += starts[r - 1]!;
+  for (let k = 0; k < from.length; k++) {
+    const i = from[k]!;
+    to[starts[rank[i]!]!++] = i;
+  }
+}
+
+/**
+ * The returning stakes in report order: by company, the cited row's
+ * timestamp, its (file, line) order, the stake's key, then the order given.
+ * Company and cited row are the transfer's, so transfers are ranked once
+ * (equal keys, equal ranks), stakes likewise by key, and the stakes are put
+ * in order by stake rank, then (stably) by transfer rank: two counting sorts
+ * over typed arrays, no comparison per pair of stakes.
+ */
+export function sortReturning(items: readonly Returning[]): Returning[] {
+  const n = items.length;
+  // Transfers by their index (dense), stakes by a number given on first sight.
+  let transferSlots = new Int32Array(1024).fill(-1);
+  const transfers: Transfer[] = [];
+  const stakeIds = new Map<Stake, number>();
+  const stakes: Stake[] = [];
+  const tOf = new Int32Array(n);
+  const sOf = new Int32Array(n);
+  let lastT: Transfer | undefined;
+  let lastTid = -1;
+  for (let i = 0; i < n; i++) {
+    const c = items[i]!;
+    const t = c.transfer;
+    if (t !== lastT) {
+      if (t.index >= transferSlots.length) {
+        const grown = new Int32Array(Math.max(2 * transferSlots.length, t.index + 1)).fill(-1);
+        grown.set(transferSlots);
+        transferSlots = grown;
+      }
+      let id = transferSlots[t.index]!;
+      if (id < 0) {
+        id = transfers.length;
+        transferSlots[t.index] = id;
+        transfers.push(t);
+      }
+      lastT = t;
+      lastTid = id;
+    }
+    tOf[i] = lastTid;
+    const s = c.stake;
+    let sid = stakeIds.get(s);
+    if (sid === undefined) {
+      sid = stakes.length;
+      stakeIds.set(s, sid);
+      stakes.push(s);
+    }
+    sOf[i] = sid;
+  }
+  // Transfer ranks: by company, then the cited row's timestamp and order.
+  const cited = transfers.map((t) => t.payeeRow ?? t.payerRow!);
+  const tOrder = transfers.map((_, k) => k);
+  tOrder.sort((x, y) => cmp(transfers[x]!.payee, transfers[y]!.payee) || cited[x]!.ts - cited[y]!.ts || cited[x]!.seq - cited[y]!.seq);
+  const tRank = new Int32Array(transfers.length);
+  let ranks = 0;
+  for (let k = 0; k < tOrder.length; k++) {
+    const x = tOrder[k]!;
+    const p = tOrder[k - 1];
+    if (p !== undefined && (transfers[x]!.payee !== transfers[p]!.payee || cited[x]!.ts !== cited[p]!.ts || cited[x]!.seq !== cited[p]!.seq)) ranks++;
+    tRank[x] = ranks;
+  }
+  const transferRanks = ranks + 1;
+  const sOrder = stakes.map((_, k) => k);
+  sOrder.sort((x, y) => cmp(stakes[x]!.key, stakes[y]!.key));
+  const sRank = new Int32Array(stakes.length);
+  ranks = 0;
+  for (let k = 0; k < sOrder.length; k++) {
+    const x = sOrder[k]!;
+    const p = sOrder[k - 1];
+    if (p !== undefined && stakes[x]!.key !== stakes[p]!.key) ranks++;
+    sRank[x] = ranks;
+  }
+  const stakeRanks = ranks + 1;
+  for (let i = 0; i < n; i++) {
+    tOf[i] = tRank[tOf[i]!]!;
+    sOf[i] = sRank[sOf[i]!]!;
+  }
+  // Processing order, by stake rank into `order`, then by transfer rank back into `sorted` indices.
+  const start = new Int32Array(n);
+  for (let i = 0; i < n; i++) start[i] = i;
+  const order = new Int32Array(n);
+  countingSort(start, order, sOf, stakeRanks);
+  countingSort(order, start, tOf, transferRanks);
+  const sorted = new Array<Returning>(n);
+  for (let k = 0; k < n; k++) sorted[k] = items[start[k]!]!;
+  return sorted;
+}
+
+/**
+ * What report.html's loops part shows of the returning stakes (SPEC §11): the
+ * DRAWN_FLOWS largest (larger first, then earlier in circular.csv) as their
+ * circular.csv rows, every loop's sum (investor, investee, payer: null when
+ * direct) in order of first appearance, their count and total. One pass; a
+ * row's text is made only for the stakes drawn.
+ */
+export function circularFlows(returning: readonly Returning[], digits: number): CircularFlows {
+  const money = (m: bigint): string => formatAmount(m, digits);
+  const top: { index: number; item: Returning; minor: bigint }[] = [];
+  const loops: LoopSum[] = [];
+  const byInvestor = new Map<string, Map<string, Map<string | null, LoopSum>>>();
+  let worst = 0;
+  let all = 0n;
+  const before = (aMinor: bigint, aIndex: number, b: { index: number; minor: bigint }): boolean => aMinor > b.minor || (aMinor === b.minor && aIndex < b.index);
+  for (let index = 0; index < returning.length; index++) {
+    const c = returning[index]!;
+    const minor = c.amount;
+    all += minor;
+    const t = c.transfer;
+    const s = c.stake;
+    const investor = t.payee;
+    const investee = s.investee;
+    const payer = investee === t.payer ? null : t.payer;
+    let byInvestee = byInvestor.get(investor);
+    if (byInvestee === undefined) byInvestor.set(investor, (byInvestee = new Map()));
+    let byPayer = byInvestee.get(investee);
+    if (byPayer === undefined) byInvestee.set(investee, (byPayer = new Map()));
+    const loop = byPayer.get(payer);
+    if (loop === undefined) {
+      const added = { investor, investee, payer, minor };
+      byPayer.set(payer, added);
+      loops.push(added);
+    } else loop.minor += minor;
+    if (top.length < DRAWN_FLOWS || before(minor, index, top[worst]!)) {
+      if (top.length < DRAWN_FLOWS) top.push({ index, item: c, minor });
+      else top[worst] = { index, item: c, minor };
+      worst = 0;
+      for (let i = 1; i < top.length; i++) if (before(top[worst]!.minor, top[worst]!.index, top[i]!)) worst = i;
+    }
+  }
+  top.sort((a, b) => (before(a.minor, a.index, b) ? -1 : 1));
+  return {
+    header: CIRCULAR_COLUMNS.map(([name]) => name),
+    top: top.map((f) => ({ row: circularRow(f.item, money), minor: f.minor })),
+    loops,
+    count: returning.length,
+    all,
+  };
+}
