@@ -35,18 +35,20 @@ let remainders = new Float64Array(64);
 
 /** The double path: every input an integer below 2^50, `total` their sum. */
 export function allocateSafe(n: number, weights: readonly number[], total: number): number[] {
-  const parts = new Array<number>(weights.length);
+  const parts = new Float64Array(weights.length);
   allocateSafeInto(n, weights, weights.length, total, parts);
-  return parts;
+  return Array.from(parts);
 }
 
 /** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the trace's hot path). */
-export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: number[]): void {
+export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
   if (remainders.length < k) grow(k);
   const halves = splitHalves(n, total);
+  const scale = k / total;
+  counts.fill(0, 0, k);
   let given = 0;
-  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i);
-  spreadLeftover(n - given, k, total, parts);
+  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i, scale, k);
+  spreadLeftover(n - given, k, parts);
 }
 
 /**
@@ -54,12 +56,14 @@ export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: numbe
  * split of a pro-rata draw, read from a view's own arrays (no copy of the
  * weights). Same integers as `allocateSafeInto`.
  */
-export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: number[]): void {
+export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
   if (remainders.length < k + 1) grow(k + 1);
   const halves = splitHalves(n, total);
-  let given = quotient(n, rest, total, halves, parts, 0);
-  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1);
-  spreadLeftover(n - given, k + 1, total, parts);
+  const scale = (k + 1) / total;
+  counts.fill(0, 0, k + 1);
+  let given = quotient(n, rest, total, halves, parts, 0, scale, k + 1);
+  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1, scale, k + 1);
+  spreadLeftover(n - given, k + 1, parts);
 }
 
 function grow(k: number): void {
@@ -69,8 +73,8 @@ function grow(k: number): void {
   order = new Int32Array(2 * k);
 }
 
-/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] are made once. */
-const halvesScratch = new Float64Array(4);
+/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] and 1/W are made once. */
+const halvesScratch = new Float64Array(5);
 function splitHalves(n: number, total: number): Float64Array {
   let t = SPLITTER * n;
   const nh = t - (t - n);
@@ -80,18 +84,19 @@ function splitHalves(n: number, total: number): Float64Array {
   const th = t - (t - total);
   halvesScratch[2] = th;
   halvesScratch[3] = total - th;
+  halvesScratch[4] = 1 / total;
   return halvesScratch;
 }
 
-/** parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below 2^50); returns the quotient. */
-function quotient(n: number, w: number, total: number, halves: Float64Array, parts: number[], i: number): number {
-  if (w === 0) {
-    parts[i] = 0;
-    remainders[i] = 0;
-    return 0;
-  }
+/**
+ * parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below
+ * 2^50); the remainder's bucket (r·k/W, for the leftover units) counted;
+ * returns the quotient.
+ */
+function quotient(n: number, w: number, total: number, halves: Float64Array, parts: Float64Array, i: number, scale: number, k: number): number {
   const p = n * w;
-  let q = Math.floor(p / total);
+  // p·(1/W) is within 3 units in the last place of n·w/W (< 2^50): the floor is within one of the true quotient
+  let q = Math.floor(p * (halves[4] as number));
   let r: number;
   if (p < 4503599627370496) {
     // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
@@ -123,33 +128,22 @@ function quotient(n: number, w: number, total: number, halves: Float64Array, par
   }
   parts[i] = q;
   remainders[i] = r;
+  let bucket = Math.floor(r * scale);
+  if (bucket >= k) bucket = k - 1;
+  buckets[i] = bucket;
+  counts[bucket] = (counts[bucket] as number) + 1;
   return q;
 }
 
-/** The leftover units (fewer than k), one each to the parts with the largest remainders, ties to the earlier part. */
-function spreadLeftover(leftover: number, k: number, total: number, parts: number[]): void {
-  if (leftover <= 4) {
-    while (leftover > 0) {
-      // the largest remainder not yet served, ties to the earlier part
-      let best = -1;
-      for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
-      parts[best] = (parts[best] as number) + 1;
-      remainders[best] = -1;
-      leftover--;
-    }
-    return;
-  }
-  // Many units left over (a scan per unit would cost k^2): the parts are put in k buckets by r/W
-  // (a monotone map, so a higher bucket means a larger remainder); every part above the bucket
-  // where the count of units runs out gets one, and that bucket's parts are ranked exactly.
-  const scale = k / total;
-  counts.fill(0, 0, k);
-  for (let i = 0; i < k; i++) {
-    let bucket = Math.floor((remainders[i] as number) * scale);
-    if (bucket >= k) bucket = k - 1;
-    buckets[i] = bucket;
-    counts[bucket] = (counts[bucket] as number) + 1;
-  }
+/**
+ * The leftover units (fewer than k), one each to the parts with the largest
+ * remainders, ties to the earlier part. The parts are in k buckets by r/W
+ * (a monotone map, so a higher bucket means a larger remainder; `quotient`
+ * filled them): every part above the bucket where the count of units runs
+ * out gets one, and that bucket's parts are ranked exactly.
+ */
+function spreadLeftover(leftover: number, k: number, parts: Float64Array): void {
+  if (leftover === 0) return;
   let boundary = k - 1;
   let above = 0;
   while (above + (counts[boundary] as number) < leftover) above += counts[boundary--] as number;
