@@ -150,8 +150,9 @@ function spreadLeftover(leftover: number, k: number, parts: Float64Array): void 
   let m = 0;
   for (let i = 0; i < k; i++) {
     const bucket = buckets[i] as number;
-    if (bucket > boundary) parts[i] = (parts[i] as number) + 1;
-    else if (bucket === boundary) order[m++] = i;
+    // one unit where bucket > boundary, without a branch (about half the parts take one, at random)
+    parts[i] = (parts[i] as number) + ((boundary - bucket) >>> 31);
+    if (bucket === boundary) order[m++] = i;
   }
   const need = leftover - above;
   if (need < m) selectFirst(order, m, need, remainders);
