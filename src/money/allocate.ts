@@ -30,8 +30,16 @@ export function allocate(n: bigint, weights: readonly bigint[]): bigint[] {
   return allocateBig(n, weights, total);
 }
 
-/** Remainders of the double path, reused from call to call (grown when needed). */
-let remainders = new Float64Array(64);
+/**
+ * Scratch of the double path, reused from call to call (grown when needed):
+ * each part's remainder and bucket, the buckets' counts, part indices.
+ */
+const scratch = {
+  remainders: new Float64Array(64),
+  buckets: new Int32Array(64),
+  counts: new Int32Array(64),
+  order: new Int32Array(64),
+};
 
 /** The double path: every input an integer below 2^50, `total` their sum. */
 export function allocateSafe(n: number, weights: readonly number[], total: number): number[] {
@@ -42,13 +50,7 @@ export function allocateSafe(n: number, weights: readonly number[], total: numbe
 
 /** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the trace's hot path). */
 export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
-  if (remainders.length < k) grow(k);
-  const halves = splitHalves(n, total);
-  const scale = k / total;
-  counts.fill(0, 0, k);
-  let given = 0;
-  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i, scale, k);
-  spreadLeftover(n - given, k, parts);
+  splitDoubles(n, false, 0, weights, k, total, parts);
 }
 
 /**
@@ -57,46 +59,67 @@ export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: numbe
  * weights). Same integers as `allocateSafeInto`.
  */
 export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
-  if (remainders.length < k + 1) grow(k + 1);
-  const halves = splitHalves(n, total);
-  const scale = (k + 1) / total;
-  counts.fill(0, 0, k + 1);
-  let given = quotient(n, rest, total, halves, parts, 0, scale, k + 1);
-  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1, scale, k + 1);
-  spreadLeftover(n - given, k + 1, parts);
+  splitDoubles(n, true, rest, stakes, k, total, parts);
+}
+
+/**
+ * The double path over [rest (when `withRest`), weights[0..k)] into parts.
+ * n and W are the same for every part of a split: their Veltkamp halves and
+ * 1/W are made once, and kept in locals (not in memory the stores to the
+ * parts could alias).
+ */
+function splitDoubles(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  const size = withRest ? k + 1 : k;
+  if (scratch.remainders.length < size) grow(size);
+  const { remainders, buckets, counts } = scratch;
+  let t = SPLITTER * n;
+  const nh = t - (t - n);
+  const nl = n - nh;
+  t = SPLITTER * total;
+  const th = t - (t - total);
+  const tl = total - th;
+  const inverse = 1 / total;
+  const scale = size / total;
+  counts.fill(0, 0, size);
+  let given = 0;
+  let at = 0;
+  if (withRest) given += quotient(n, rest, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, counts, at++);
+  for (let i = 0; i < k; i++, at++) given += quotient(n, weights[i] as number, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, counts, at);
+  spreadLeftover(n - given, size, parts);
 }
 
 function grow(k: number): void {
-  remainders = new Float64Array(2 * k);
-  buckets = new Int32Array(2 * k);
-  counts = new Int32Array(2 * k);
-  order = new Int32Array(2 * k);
-}
-
-/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] and 1/W are made once. */
-const halvesScratch = new Float64Array(5);
-function splitHalves(n: number, total: number): Float64Array {
-  let t = SPLITTER * n;
-  const nh = t - (t - n);
-  halvesScratch[0] = nh;
-  halvesScratch[1] = n - nh;
-  t = SPLITTER * total;
-  const th = t - (t - total);
-  halvesScratch[2] = th;
-  halvesScratch[3] = total - th;
-  halvesScratch[4] = 1 / total;
-  return halvesScratch;
+  scratch.remainders = new Float64Array(2 * k);
+  scratch.buckets = new Int32Array(2 * k);
+  scratch.counts = new Int32Array(2 * k);
+  scratch.order = new Int32Array(2 * k);
 }
 
 /**
  * parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below
  * 2^50); the remainder's bucket (r·k/W, for the leftover units) counted;
- * returns the quotient.
+ * returns the quotient. [nh, nl] and [th, tl] are n's and W's Veltkamp halves.
  */
-function quotient(n: number, w: number, total: number, halves: Float64Array, parts: Float64Array, i: number, scale: number, k: number): number {
+function quotient(
+  n: number,
+  w: number,
+  total: number,
+  nh: number,
+  nl: number,
+  th: number,
+  tl: number,
+  inverse: number,
+  scale: number,
+  k: number,
+  parts: Float64Array,
+  remainders: Float64Array,
+  buckets: Int32Array,
+  counts: Int32Array,
+  i: number,
+): number {
   const p = n * w;
   // p·(1/W) is within 3 units in the last place of n·w/W (< 2^50): the floor is within one of the true quotient
-  let q = Math.floor(p * (halves[4] as number));
+  let q = Math.floor(p * inverse);
   let r: number;
   if (p < 4503599627370496) {
     // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
@@ -104,10 +127,6 @@ function quotient(n: number, w: number, total: number, halves: Float64Array, par
   } else {
     // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
     // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
-    const nh = halves[0] as number;
-    const nl = halves[1] as number;
-    const th = halves[2] as number;
-    const tl = halves[3] as number;
     let t = SPLITTER * w;
     const wh = t - (t - w);
     const wl = w - wh;
@@ -144,6 +163,7 @@ function quotient(n: number, w: number, total: number, halves: Float64Array, par
  */
 function spreadLeftover(leftover: number, k: number, parts: Float64Array): void {
   if (leftover === 0) return;
+  const { remainders, buckets, counts, order } = scratch;
   let boundary = k - 1;
   let above = 0;
   while (above + (counts[boundary] as number) < leftover) above += counts[boundary--] as number;
@@ -161,11 +181,6 @@ function spreadLeftover(leftover: number, k: number, parts: Float64Array): void 
     parts[i] = (parts[i] as number) + 1;
   }
 }
-
-/** Scratch for the leftover units: each part's bucket, the buckets' counts, part indices. */
-let buckets = new Int32Array(64);
-let counts = new Int32Array(64);
-let order = new Int32Array(64);
 
 /** Does part i come before part j: larger remainder, ties to the earlier part. */
 function before(r: Float64Array, i: number, j: number): boolean {
