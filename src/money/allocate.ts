@@ -83,8 +83,10 @@ function splitDoubles(n: number, withRest: boolean, rest: number, weights: Array
   counts.fill(0, 0, size);
   let given = 0;
   let at = 0;
-  if (withRest) given += quotient(n, rest, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, counts, at++);
-  for (let i = 0; i < k; i++, at++) given += quotient(n, weights[i] as number, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, counts, at);
+  if (withRest) given += quotient(n, rest, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, at++);
+  for (let i = 0; i < k; i++, at++) given += quotient(n, weights[i] as number, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, at);
+  // The buckets counted in a pass of their own: in the loop above, each count waited on the long chain of its remainder.
+  for (let i = 0; i < size; i++) counts[buckets[i]!] = counts[buckets[i]!]! + 1;
   spreadLeftover(n - given, size, parts);
 }
 
@@ -97,7 +99,7 @@ function grow(k: number): void {
 
 /**
  * parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below
- * 2^50); the remainder's bucket (r·k/W, for the leftover units) counted;
+ * 2^50); the remainder's bucket (r·k/W, for the leftover units) noted;
  * returns the quotient. [nh, nl] and [th, tl] are n's and W's Veltkamp halves.
  */
 function quotient(
@@ -114,7 +116,6 @@ function quotient(
   parts: Float64Array,
   remainders: Float64Array,
   buckets: Int32Array,
-  counts: Int32Array,
   i: number,
 ): number {
   const p = n * w;
@@ -150,7 +151,6 @@ function quotient(
   let bucket = Math.floor(r * scale);
   if (bucket >= k) bucket = k - 1;
   buckets[i] = bucket;
-  counts[bucket] = (counts[bucket] as number) + 1;
   return q;
 }
 
