@@ -464,29 +464,31 @@ export function runViews(
     return false;
   };
 
-  /** Spare arrays for `receive` to merge into (swapped with the view's: nothing allocated). */
-  let spareIds: number[] = [];
-  let spareAmounts: number[] = [];
-
   /**
    * Adds entry e's stakes to a view (ids kept ascending; fifo/lifo: the
    * rest's lot, then the stakes' in view order). Both lists are ascending:
-   * one walk adds to the stakes the view holds, and a merge inserts the others.
+   * one walk adds to the stakes the view holds, and the others, if any, are
+   * merged in from the back, in place (only what lies after the first new
+   * stake moves).
    */
   const receive = (view: FlatView, e: number): void => {
-    if (lots) pushLot(view, -1, motionRest[e]!);
     const from = motionStart[e]!;
     const to = motionStart[e + 1]!;
+    const movingIds = motionIds;
+    const movingAmounts = motionAmounts;
+    if (lots) {
+      pushLot(view, -1, motionRest[e]!);
+      for (let s = from; s < to; s++) pushLot(view, movingIds[s]!, movingAmounts[s]!);
+    }
     const ids = view.ids;
     const amounts = view.amounts;
     const n = ids.length;
     let missing = 0;
     let total = view.total;
     for (let s = from, i = 0; s < to; s++) {
-      const id = motionIds[s]!;
-      const amount = motionAmounts[s]!;
+      const id = movingIds[s]!;
+      const amount = movingAmounts[s]!;
       if (amount === 0) continue;
-      if (lots) pushLot(view, id, amount);
       total += amount;
       while (i < n && ids[i]! < id) i++;
       if (i < n && ids[i] === id) amounts[i] = amounts[i]! + amount;
@@ -494,32 +496,27 @@ export function runViews(
     }
     view.total = total;
     if (missing === 0) return;
-    const outIds = spareIds;
-    const outAmounts = spareAmounts;
-    outIds.length = 0;
-    outAmounts.length = 0;
-    let i = 0;
-    for (let s = from; s < to; s++) {
-      const id = motionIds[s]!;
-      const amount = motionAmounts[s]!;
+    for (let j = 0; j < missing; j++) {
+      ids.push(0);
+      amounts.push(0);
+    }
+    let i = n - 1;
+    let w = n + missing - 1;
+    for (let s = to - 1; s >= from; s--) {
+      const id = movingIds[s]!;
+      const amount = movingAmounts[s]!;
       if (amount === 0) continue;
-      while (i < n && ids[i]! < id) {
-        outIds.push(ids[i]!);
-        outAmounts.push(amounts[i]!);
-        i++;
+      while (i >= 0 && ids[i]! > id) {
+        ids[w] = ids[i]!;
+        amounts[w] = amounts[i]!;
+        w--;
+        i--;
       }
-      if (i < n && ids[i] === id) continue; // added above
-      outIds.push(id);
-      outAmounts.push(amount);
+      if (i >= 0 && ids[i] === id) continue; // added above
+      ids[w] = id;
+      amounts[w] = amount;
+      w--;
     }
-    for (; i < n; i++) {
-      outIds.push(ids[i]!);
-      outAmounts.push(amounts[i]!);
-    }
-    spareIds = ids;
-    spareAmounts = amounts;
-    view.ids = outIds;
-    view.amounts = outAmounts;
   };
 
   /** Step 3: every entry split again over the amount that arrives; stakes that get nothing are dropped, and entries left empty. */
