@@ -90,6 +90,11 @@ function splitDoubles(n: number, withRest: boolean, rest: number, weights: Array
   spreadLeftover(n - given, size, parts);
 }
 
+/** The exact remainders n·w mod W of the last split in doubles (for tests: the parts alone can hide a remainder one off, which the leftover units mostly heal). */
+export function lastRemainders(k: number): number[] {
+  return Array.from(scratch.remainders.subarray(0, k));
+}
+
 function grow(k: number): void {
   scratch.remainders = new Float64Array(2 * k);
   scratch.buckets = new Int32Array(2 * k);
@@ -149,7 +154,7 @@ function quotient(
   parts[i] = q;
   remainders[i] = r;
   let bucket = Math.floor(r * scale);
-  if (bucket >= k) bucket = k - 1;
+  if (bucket >= k) bucket = k - 1; // cannot happen (r ≤ W − 1 and W < 2^50 keep r·k/W several units in the last place below k): a guard
   buckets[i] = bucket;
   return q;
 }
