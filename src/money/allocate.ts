@@ -30,23 +30,27 @@ export function allocate(n: bigint, weights: readonly bigint[]): bigint[] {
   return allocateBig(n, weights, total);
 }
 
-/** Remainders of the double path, reused from call to call (grown when needed). */
-let remainders = new Float64Array(64);
+/**
+ * Scratch of the double path, reused from call to call (grown when needed):
+ * each part's remainder and bucket, the buckets' counts, part indices.
+ */
+const scratch = {
+  remainders: new Float64Array(64),
+  buckets: new Int32Array(64),
+  counts: new Int32Array(64),
+  order: new Int32Array(64),
+};
 
 /** The double path: every input an integer below 2^50, `total` their sum. */
 export function allocateSafe(n: number, weights: readonly number[], total: number): number[] {
-  const parts = new Array<number>(weights.length);
+  const parts = new Float64Array(weights.length);
   allocateSafeInto(n, weights, weights.length, total, parts);
-  return parts;
+  return Array.from(parts);
 }
 
 /** The double path over the first `k` weights (sum `total`) into parts[0..k): allocates nothing (the trace's hot path). */
-export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: number[]): void {
-  if (remainders.length < k) grow(k);
-  const halves = splitHalves(n, total);
-  let given = 0;
-  for (let i = 0; i < k; i++) given += quotient(n, weights[i] as number, total, halves, parts, i);
-  spreadLeftover(n - given, k, total, parts);
+export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  splitDoubles(n, false, 0, weights, k, total, parts);
 }
 
 /**
@@ -54,44 +58,74 @@ export function allocateSafeInto(n: number, weights: ArrayLike<number>, k: numbe
  * split of a pro-rata draw, read from a view's own arrays (no copy of the
  * weights). Same integers as `allocateSafeInto`.
  */
-export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: number[]): void {
-  if (remainders.length < k + 1) grow(k + 1);
-  const halves = splitHalves(n, total);
-  let given = quotient(n, rest, total, halves, parts, 0);
-  for (let i = 0; i < k; i++) given += quotient(n, stakes[i] as number, total, halves, parts, i + 1);
-  spreadLeftover(n - given, k + 1, total, parts);
+export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  splitDoubles(n, true, rest, stakes, k, total, parts);
+}
+
+/**
+ * The double path over [rest (when `withRest`), weights[0..k)] into parts.
+ * n and W are the same for every part of a split: their Veltkamp halves and
+ * 1/W are made once, and kept in locals (not in memory the stores to the
+ * parts could alias).
+ */
+function splitDoubles(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  const size = withRest ? k + 1 : k;
+  if (scratch.remainders.length < size) grow(size);
+  const { remainders, buckets, counts } = scratch;
+  let t = SPLITTER * n;
+  const nh = t - (t - n);
+  const nl = n - nh;
+  t = SPLITTER * total;
+  const th = t - (t - total);
+  const tl = total - th;
+  const inverse = 1 / total;
+  const scale = size / total;
+  counts.fill(0, 0, size);
+  let given = 0;
+  let at = 0;
+  if (withRest) given += quotient(n, rest, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, at++);
+  for (let i = 0; i < k; i++, at++) given += quotient(n, weights[i] as number, total, nh, nl, th, tl, inverse, scale, size, parts, remainders, buckets, at);
+  // The buckets counted in a pass of their own: in the loop above, each count waited on the long chain of its remainder.
+  for (let i = 0; i < size; i++) counts[buckets[i]!] = counts[buckets[i]!]! + 1;
+  spreadLeftover(n - given, size, parts);
+}
+
+/** The exact remainders n·w mod W of the last split in doubles (for tests: the parts alone can hide a remainder one off, which the leftover units mostly heal). */
+export function lastRemainders(k: number): number[] {
+  return Array.from(scratch.remainders.subarray(0, k));
 }
 
 function grow(k: number): void {
-  remainders = new Float64Array(2 * k);
-  buckets = new Int32Array(2 * k);
-  counts = new Int32Array(2 * k);
-  order = new Int32Array(2 * k);
+  scratch.remainders = new Float64Array(2 * k);
+  scratch.buckets = new Int32Array(2 * k);
+  scratch.counts = new Int32Array(2 * k);
+  scratch.order = new Int32Array(2 * k);
 }
 
-/** n and W are the same for every part of a split: their Veltkamp halves [nh, nl, th, tl] are made once. */
-const halvesScratch = new Float64Array(4);
-function splitHalves(n: number, total: number): Float64Array {
-  let t = SPLITTER * n;
-  const nh = t - (t - n);
-  halvesScratch[0] = nh;
-  halvesScratch[1] = n - nh;
-  t = SPLITTER * total;
-  const th = t - (t - total);
-  halvesScratch[2] = th;
-  halvesScratch[3] = total - th;
-  return halvesScratch;
-}
-
-/** parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below 2^50); returns the quotient. */
-function quotient(n: number, w: number, total: number, halves: Float64Array, parts: number[], i: number): number {
-  if (w === 0) {
-    parts[i] = 0;
-    remainders[i] = 0;
-    return 0;
-  }
+/**
+ * parts[i] = floor(n·w / W), remainders[i] = n·w mod W, exactly (all below
+ * 2^50); the remainder's bucket (r·k/W, for the leftover units) noted;
+ * returns the quotient. [nh, nl] and [th, tl] are n's and W's Veltkamp halves.
+ */
+function quotient(
+  n: number,
+  w: number,
+  total: number,
+  nh: number,
+  nl: number,
+  th: number,
+  tl: number,
+  inverse: number,
+  scale: number,
+  k: number,
+  parts: Float64Array,
+  remainders: Float64Array,
+  buckets: Int32Array,
+  i: number,
+): number {
   const p = n * w;
-  let q = Math.floor(p / total);
+  // p·(1/W) is within 3 units in the last place of n·w/W (< 2^50): the floor is within one of the true quotient
+  let q = Math.floor(p * inverse);
   let r: number;
   if (p < 4503599627370496) {
     // below 2^52 the product is exact, and so is q·W (at most p + W < 2^53)
@@ -99,10 +133,6 @@ function quotient(n: number, w: number, total: number, halves: Float64Array, par
   } else {
     // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
     // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
-    const nh = halves[0] as number;
-    const nl = halves[1] as number;
-    const th = halves[2] as number;
-    const tl = halves[3] as number;
     let t = SPLITTER * w;
     const wh = t - (t - w);
     const wl = w - wh;
@@ -123,41 +153,31 @@ function quotient(n: number, w: number, total: number, halves: Float64Array, par
   }
   parts[i] = q;
   remainders[i] = r;
+  let bucket = Math.floor(r * scale);
+  if (bucket >= k) bucket = k - 1; // cannot happen (r ≤ W − 1 and W < 2^50 keep r·k/W several units in the last place below k): a guard
+  buckets[i] = bucket;
   return q;
 }
 
-/** The leftover units (fewer than k), one each to the parts with the largest remainders, ties to the earlier part. */
-function spreadLeftover(leftover: number, k: number, total: number, parts: number[]): void {
-  if (leftover <= 4) {
-    while (leftover > 0) {
-      // the largest remainder not yet served, ties to the earlier part
-      let best = -1;
-      for (let i = 0; i < k; i++) if (remainders[i] as number >= 0 && (best < 0 || (remainders[i] as number) > (remainders[best] as number))) best = i;
-      parts[best] = (parts[best] as number) + 1;
-      remainders[best] = -1;
-      leftover--;
-    }
-    return;
-  }
-  // Many units left over (a scan per unit would cost k^2): the parts are put in k buckets by r/W
-  // (a monotone map, so a higher bucket means a larger remainder); every part above the bucket
-  // where the count of units runs out gets one, and that bucket's parts are ranked exactly.
-  const scale = k / total;
-  counts.fill(0, 0, k);
-  for (let i = 0; i < k; i++) {
-    let bucket = Math.floor((remainders[i] as number) * scale);
-    if (bucket >= k) bucket = k - 1;
-    buckets[i] = bucket;
-    counts[bucket] = (counts[bucket] as number) + 1;
-  }
+/**
+ * The leftover units (fewer than k), one each to the parts with the largest
+ * remainders, ties to the earlier part. The parts are in k buckets by r/W
+ * (a monotone map, so a higher bucket means a larger remainder; `quotient`
+ * filled them): every part above the bucket where the count of units runs
+ * out gets one, and that bucket's parts are ranked exactly.
+ */
+function spreadLeftover(leftover: number, k: number, parts: Float64Array): void {
+  if (leftover === 0) return;
+  const { remainders, buckets, counts, order } = scratch;
   let boundary = k - 1;
   let above = 0;
   while (above + (counts[boundary] as number) < leftover) above += counts[boundary--] as number;
   let m = 0;
   for (let i = 0; i < k; i++) {
     const bucket = buckets[i] as number;
-    if (bucket > boundary) parts[i] = (parts[i] as number) + 1;
-    else if (bucket === boundary) order[m++] = i;
+    // one unit where bucket > boundary, without a branch (about half the parts take one, at random)
+    parts[i] = (parts[i] as number) + ((boundary - bucket) >>> 31);
+    if (bucket === boundary) order[m++] = i;
   }
   const need = leftover - above;
   if (need < m) selectFirst(order, m, need, remainders);
@@ -166,11 +186,6 @@ function spreadLeftover(leftover: number, k: number, total: number, parts: numbe
     parts[i] = (parts[i] as number) + 1;
   }
 }
-
-/** Scratch for the leftover units: each part's bucket, the buckets' counts, part indices. */
-let buckets = new Int32Array(64);
-let counts = new Int32Array(64);
-let order = new Int32Array(64);
 
 /** Does part i come before part j: larger remainder, ties to the earlier part. */
 function before(r: Float64Array, i: number, j: number): boolean {

@@ -187,7 +187,7 @@ export function runViews(
   let used = 0;
   // Scratch: allocate's weights and parts, what a draw takes per stake.
   let weights = new Float64Array(64);
-  const parts: number[] = [];
+  let parts = new Float64Array(64);
   let taken = new Float64Array(64);
   const drawnBy = new Float64Array(stakeCount);
   const touched: number[] = [];
@@ -230,17 +230,27 @@ export function runViews(
     }
   };
 
-  /** Keeps the stakes with an amount left (after a draw took some). */
+  /** Keeps the stakes with an amount left (after a draw took some), in place. */
   const compactStakes = (view: FlatView): void => {
-    const ids: number[] = [];
-    const amounts: number[] = [];
-    for (let i = 0; i < view.ids.length; i++) {
-      if (view.amounts[i] === 0) continue;
-      ids.push(view.ids[i]!);
-      amounts.push(view.amounts[i]!);
+    const { ids, amounts } = view;
+    let kept = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const amount = amounts[i]!;
+      if (amount === 0) continue;
+      ids[kept] = ids[i]!;
+      amounts[kept] = amount;
+      kept++;
     }
-    view.ids = ids;
-    view.amounts = amounts;
+    ids.length = kept;
+    amounts.length = kept;
+  };
+
+  /** Room for `more` stakes in the money in motion. */
+  const reserve = (more: number): void => {
+    while (used + more > motionIds.length) {
+      motionIds = growInts(motionIds);
+      motionAmounts = ensure(motionAmounts, motionIds.length);
+    }
   };
 
   /** Drops empty lots and merges neighbours alike (the lots from `head` on). */
@@ -284,17 +294,24 @@ export function runViews(
       split(amount, k + 1, balance);
     }
     motionRest[entries] = parts[0]!;
+    reserve(k);
+    const outIds = motionIds;
+    const outAmounts = motionAmounts;
+    let at = used;
     let total = view.total;
     let emptied = false;
     for (let i = 0; i < k; i++) {
       const part = parts[i + 1]!;
       if (part === 0) continue;
-      pushStake(ids[i]!, part);
+      outIds[at] = ids[i]!;
+      outAmounts[at] = part;
+      at++;
       const kept = amounts[i]! - part;
       amounts[i] = kept;
       total -= part;
       if (kept === 0) emptied = true;
     }
+    used = at;
     view.total = total;
     if (emptied) compactStakes(view);
   };
@@ -434,6 +451,7 @@ export function runViews(
   const draw = (investor: number, view: FlatView, amount: number, balance: number, earmark: number): void => {
     partsTouched += lots ? view.lotIds.length - view.head : view.ids.length;
     weights = ensure(weights, view.ids.length + 1);
+    parts = ensure(parts, weights.length);
     openEntry(investor, 0);
     if (lots) drawLots(view, amount, earmark);
     else if (method === 'pro-rata' && !(earmark > 0 && holdsDeal(view, earmark))) drawProRata(view, amount, balance);
@@ -446,29 +464,31 @@ export function runViews(
     return false;
   };
 
-  /** Spare arrays for `receive` to merge into (swapped with the view's: nothing allocated). */
-  let spareIds: number[] = [];
-  let spareAmounts: number[] = [];
-
   /**
    * Adds entry e's stakes to a view (ids kept ascending; fifo/lifo: the
    * rest's lot, then the stakes' in view order). Both lists are ascending:
-   * one walk adds to the stakes the view holds, and a merge inserts the others.
+   * one walk adds to the stakes the view holds, and the others, if any, are
+   * merged in from the back, in place (only what lies after the first new
+   * stake moves).
    */
   const receive = (view: FlatView, e: number): void => {
-    if (lots) pushLot(view, -1, motionRest[e]!);
     const from = motionStart[e]!;
     const to = motionStart[e + 1]!;
+    const movingIds = motionIds;
+    const movingAmounts = motionAmounts;
+    if (lots) {
+      pushLot(view, -1, motionRest[e]!);
+      for (let s = from; s < to; s++) pushLot(view, movingIds[s]!, movingAmounts[s]!);
+    }
     const ids = view.ids;
     const amounts = view.amounts;
     const n = ids.length;
     let missing = 0;
     let total = view.total;
     for (let s = from, i = 0; s < to; s++) {
-      const id = motionIds[s]!;
-      const amount = motionAmounts[s]!;
+      const id = movingIds[s]!;
+      const amount = movingAmounts[s]!;
       if (amount === 0) continue;
-      if (lots) pushLot(view, id, amount);
       total += amount;
       while (i < n && ids[i]! < id) i++;
       if (i < n && ids[i] === id) amounts[i] = amounts[i]! + amount;
@@ -476,32 +496,27 @@ export function runViews(
     }
     view.total = total;
     if (missing === 0) return;
-    const outIds = spareIds;
-    const outAmounts = spareAmounts;
-    outIds.length = 0;
-    outAmounts.length = 0;
-    let i = 0;
-    for (let s = from; s < to; s++) {
-      const id = motionIds[s]!;
-      const amount = motionAmounts[s]!;
+    for (let j = 0; j < missing; j++) {
+      ids.push(0);
+      amounts.push(0);
+    }
+    let i = n - 1;
+    let w = n + missing - 1;
+    for (let s = to - 1; s >= from; s--) {
+      const id = movingIds[s]!;
+      const amount = movingAmounts[s]!;
       if (amount === 0) continue;
-      while (i < n && ids[i]! < id) {
-        outIds.push(ids[i]!);
-        outAmounts.push(amounts[i]!);
-        i++;
+      while (i >= 0 && ids[i]! > id) {
+        ids[w] = ids[i]!;
+        amounts[w] = amounts[i]!;
+        w--;
+        i--;
       }
-      if (i < n && ids[i] === id) continue; // added above
-      outIds.push(id);
-      outAmounts.push(amount);
+      if (i >= 0 && ids[i] === id) continue; // added above
+      ids[w] = id;
+      amounts[w] = amount;
+      w--;
     }
-    for (; i < n; i++) {
-      outIds.push(ids[i]!);
-      outAmounts.push(amounts[i]!);
-    }
-    spareIds = ids;
-    spareAmounts = amounts;
-    view.ids = outIds;
-    view.amounts = outAmounts;
   };
 
   /** Step 3: every entry split again over the amount that arrives; stakes that get nothing are dropped, and entries left empty. */
@@ -513,6 +528,7 @@ export function runViews(
       const to = motionStart[e + 1]!;
       const k = to - from;
       weights = ensure(weights, k + 1);
+      parts = ensure(parts, weights.length);
       weights[0] = motionRest[e]!;
       let total = weights[0]!;
       for (let s = 0; s < k; s++) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocateBig } from '../../src/money/allocate.js';
+import { allocate, allocateBig, allocateRestInto, allocateSafeInto, lastRemainders } from '../../src/money/allocate.js';
 import { formatAmount, percent } from '../../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
@@ -114,6 +114,68 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
     );
   });
 
+  it("the trace's entry points (allocateRestInto, allocateSafeInto: reciprocal quotient, bucketed leftover units) on views of up to 300 stakes", () => {
+    // Weights as the trace meets them: a rest and stakes of all sizes below 2^50, many equal (ties), some zero;
+    // a scratch parts buffer longer than the split and reused from call to call, as the engine's is.
+    const parts = new Float64Array(512).fill(-1);
+    fc.assert(
+      fc.property(
+        fc.oneof(below(50), below(30)),
+        below(48),
+        fc.array(fc.oneof(below(47), below(40), below(5), fc.constantFrom(0n, 1n, 2n ** 46n)), { minLength: 0, maxLength: 300 }),
+        (amount, rest, stakes) => {
+          const weights = [rest, ...stakes];
+          const total = weights.reduce((a, b) => a + b, 0n);
+          fc.pre(total > 0n && total < 2n ** 50n);
+          const n = amount % (total + 1n); // a draw never exceeds the balance
+          const expected = allocateBig(n, weights, total).map(Number);
+          allocateRestInto(Number(n), Number(rest), stakes.map(Number), stakes.length, Number(total), parts);
+          expect(Array.from(parts.subarray(0, weights.length))).toEqual(expected);
+          allocateSafeInto(Number(n), new Float64Array(weights.map(Number)), weights.length, Number(total), parts);
+          expect(Array.from(parts.subarray(0, weights.length))).toEqual(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('on remainders of exactly 0, W − 1 and W − w (the quotient estimate corrected both ways, the top bucket)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n ** 45n, max: 2n ** 50n - 1n }), fc.array(fc.bigInt({ min: 1n, max: 2n ** 44n }), { minLength: 1, maxLength: 40 }), (total, some) => {
+        const weights = [...some, 1n, 2n, 3n];
+        const sum = weights.reduce((a, b) => a + b, 0n);
+        fc.pre(sum < total);
+        weights.push(total - sum);
+        // n = W: every n·w/W is whole (remainder 0), and 1/W's rounding can put the floor one below
+        expect(allocate(total, weights)).toEqual(big(total, weights));
+        expect(lastRemainders(weights.length)).toEqual(weights.map(() => 0));
+        // n = W − 1: remainders W − w, so W − 1 for the weight 1 (r·k/W rounds to k near 2^50)
+        expect(allocate(total - 1n, weights)).toEqual(big(total - 1n, weights));
+        expect(lastRemainders(weights.length)).toEqual(weights.map((w) => Number(((total - 1n) * w) % total)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('on products just past 2^53, where a double no longer holds n·w (the exact shortcut stops below 2^52)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n ** 30n, max: 2n ** 36n }), fc.bigInt({ min: 2n ** 10n, max: 2n ** 22n }), fc.integer({ min: -2, max: 2 }), (total, w, residue) => {
+        fc.pre(w < total && total % 2n === 1n);
+        // n with n·w ≡ residue (mod W), and n·w between 2^53 and 2^55: q·W next to an odd product a double rounds
+        const inverse = modInverse(w, total);
+        fc.pre(inverse !== undefined);
+        const base = (((BigInt(residue) % total) + total) % total * inverse!) % total;
+        const lift = (2n ** 53n / w - base) / total + 1n;
+        const n = base + lift * total;
+        fc.pre(n * w > 2n ** 53n && n * w < 2n ** 55n && n < 2n ** 50n);
+        expect(allocate(n, [w, total - w])).toEqual(big(n, [w, total - w]));
+        expect(lastRemainders(2)).toEqual([Number((n * w) % total), Number((n * (total - w)) % total)]);
+        expect(allocate(n, [total - w, w])).toEqual(big(n, [total - w, w]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('at the edges of the double path', () => {
     const edge = 2n ** 50n - 1n;
     for (const [n, w] of [
@@ -148,3 +210,14 @@ describe('amount formatting and percentages (SPEC §4)', () => {
     expect(percent(5n, 5n)).toBe('100.00');
   });
 });
+
+/** x⁻¹ mod m, if x and m are coprime. */
+function modInverse(x: bigint, m: bigint): bigint | undefined {
+  let [a, b, u, v] = [x % m, m, 1n, 0n];
+  while (b !== 0n) {
+    const q = a / b;
+    [a, b] = [b, a - q * b];
+    [u, v] = [v, u - q * v];
+  }
+  return a === 1n ? ((u % m) + m) % m : undefined;
+}
