@@ -83,10 +83,9 @@ function csvContent(t: Parameters<typeof tableChunks>[0], options: CsvOptions): 
  * report.html (SPEC §11), made when it is written from the same table rows as
  * the CSV files and the figures of the manifest, so its figures are theirs.
  */
-function htmlContent(report: PeriodReport, digits: number, manifestText: string): FileContent {
+function htmlContent(report: PeriodReport, digits: number, manifestText: string, tables: Pick<ReturnType<typeof reportTables>, 'summary' | 'exposure'>): FileContent {
   return {
     chunks: () => {
-      const tables = reportTables(report, digits);
       const circular = circularFlows(report.returning, digits);
       return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits })];
     },
@@ -126,7 +125,7 @@ export function reportFolderStreams(rec: Reconciliation, periods: readonly Perio
       ['exceptions.csv', csvContent(tables.exceptions, options)],
       ['exposure.csv', csvContent(tables.exposure, options)],
       ['manifest.json', manifestText],
-      ['report.html', htmlContent(report, rec.ledgers.minorDigits, manifestText)],
+      ['report.html', htmlContent(report, rec.ledgers.minorDigits, manifestText, tables)],
     ]);
     reports.push(report);
     folders.push({ name: period.name, files });

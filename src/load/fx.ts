@@ -11,7 +11,7 @@ import type { CurrencyInfo, RateRow } from '../model.js';
 import { byCodeUnits } from '../sort.js';
 import { Converter, type RatesFile } from './convert.js';
 import type { IssueList } from './issues.js';
-import type { RatesRead } from './rates.js';
+import { RATES_FILE, type RatesRead } from './rates.js';
 import type { RowValues } from './row-table.js';
 import { show } from './row.js';
 
@@ -81,7 +81,7 @@ export class CurrencyStage {
     if (this.ratesIssues !== undefined) return undefined;
     const r = this.reportingCurrency;
     const day = values.day;
-    const ratesPath = this.file?.path ?? this.options.ratesPath ?? '_rates.csv';
+    const ratesPath = this.file?.path ?? this.options.ratesPath ?? RATES_FILE;
     const why = `${r} is the reporting currency, ${this.reportingWhere}`;
     if (this.file === undefined) {
       issues.push({

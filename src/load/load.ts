@@ -17,6 +17,7 @@ import { CurrencyStage, type CurrencyOptions } from './fx.js';
 import { checkHeader } from './header.js';
 import { IssueList } from './issues.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
+import { RATES_FILE } from './rates.js';
 import { byColumn, checkRow, CURRENCY, lengthOf, MAX_ID_LENGTH, show, type RowContext } from './row.js';
 import { editDistance } from './suggest.js';
 import { checkExportRow, IN_ORDER, readExport, withRuleLine, type ExportRecord } from './rules/apply.js';
@@ -37,7 +38,7 @@ export function isLedgerName(name: string): boolean {
 }
 
 /** The reference files a ledger folder may hold besides its ledgers: rates (SPEC §8) and ownership (§9). */
-export const REFERENCE_FILES: readonly string[] = ['_rates.csv', '_ownership.csv'];
+export const REFERENCE_FILES: readonly string[] = [RATES_FILE, OWNERSHIP_FILE];
 
 /** The company id a ledger file belongs to: its name up to the first dot. */
 export function companyOf(name: string): string {

@@ -6,14 +6,7 @@ import type { Ownership } from '../model.js';
 import { IssueList } from './issues.js';
 import type { LedgerLoader } from './load.js';
 import { OWNERSHIP_FILE, parseOwnership } from './ownership.js';
-
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'it is a broken link or was removed while reading';
-  if (code === 'EISDIR') return 'it is a folder';
-  return (error as Error).message ?? String(error);
-}
+import { reasonOf } from './read-files.js';
 
 /**
  * Reads `--ownership FILE` when given (it replaces the folder's file), else
