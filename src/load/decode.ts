@@ -5,6 +5,7 @@
  * message per line naming the column and showing the value, the bad bytes
  * written as \xHH (Node would otherwise decode them silently into U+FFFD).
  */
+import type { InputIssue } from '../errors.js';
 import { isColumn } from './columns.js';
 import { IssueList } from './issues.js';
 import { looksBinary, sniffBytes, sniffText } from './sniff.js';
@@ -13,6 +14,20 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 export const EXPECTED_LEDGER = 'expected a UTF-8 CSV ledger whose first line is a header row such as id,date,direction,counterparty,kind,category,amount,currency';
+
+/**
+ * The one check every CSV input shares before parsing (ledgers, exports,
+ * the rates and ownership files): a file that is empty, or whose lines end
+ * in CR alone (old Mac), is one issue at line 1; `empty` says what the file
+ * was expected to hold.
+ */
+export function wholeFileIssue(text: string, file: string, empty: string): InputIssue | undefined {
+  if (/^\uFEFF?[\r\n]*$/.test(text)) return { file, line: 1, message: `file is empty (${empty})` };
+  if (!text.includes('\n') && text.includes('\r')) {
+    return { file, line: 1, message: 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")' };
+  }
+  return undefined;
+}
 
 export type Decoded = { ok: true; text: string } | { ok: false; issues: IssueList };
 

@@ -12,7 +12,7 @@ import { byCodeUnits } from '../sort.js';
 import { RowTable } from './row-table.js';
 import { REQUIRED_COLUMNS, isColumn, type Column, type ColumnIndex } from './columns.js';
 import { describeFault, parseCsv, type CsvFault } from './csv.js';
-import { decodeLedger, EXPECTED_LEDGER } from './decode.js';
+import { decodeLedger, EXPECTED_LEDGER, wholeFileIssue } from './decode.js';
 import { CurrencyStage, type CurrencyOptions } from './fx.js';
 import { checkHeader } from './header.js';
 import { IssueList } from './issues.js';
@@ -253,12 +253,9 @@ export class LedgerLoader {
 
   /** Validates one decoded file; returns its number of rows. */
   private readText(text: string, name: string, file: string, company: string, list: IssueList): number {
-    if (/^\uFEFF?[\r\n]*$/.test(text)) {
-      list.add({ file, line: 1, message: `file is empty (${EXPECTED_LEDGER})` });
-      return 0;
-    }
-    if (!text.includes('\n') && text.includes('\r')) {
-      list.add({ file, line: 1, message: 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")' });
+    const whole = wholeFileIssue(text, file, EXPECTED_LEDGER);
+    if (whole !== undefined) {
+      list.add(whole);
       return 0;
     }
     let headerSeen = false;

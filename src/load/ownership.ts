@@ -13,7 +13,7 @@ import { PLAIN_DECIMAL } from '../money/amount.js';
 import type { Holding, Ownership } from '../model.js';
 import { describeFault, parseCsv } from './csv.js';
 import { parseDate } from './date.js';
-import { decodeLedger } from './decode.js';
+import { decodeLedger, wholeFileIssue } from './decode.js';
 import { IssueList } from './issues.js';
 import { show } from './row.js';
 import { closest, guessColumn } from './suggest.js';
@@ -83,12 +83,9 @@ export function parseOwnership(bytes: Uint8Array, name: string, path: string, co
   if (!decoded.ok) return { issues: decoded.issues };
   const issues = new IssueList();
   const text = decoded.text;
-  if (/^\uFEFF?[\r\n]*$/.test(text)) {
-    issues.add({ file: path, line: 1, message: `file is empty (${EXPECTED_OWNERSHIP}; a file with the header only declares no holding)` });
-    return { issues };
-  }
-  if (!text.includes('\n') && text.includes('\r')) {
-    issues.add({ file: path, line: 1, message: 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")' });
+  const whole = wholeFileIssue(text, path, `${EXPECTED_OWNERSHIP}; a file with the header only declares no holding`);
+  if (whole !== undefined) {
+    issues.add(whole);
     return { issues };
   }
 

@@ -14,7 +14,7 @@ import { PLAIN_DECIMAL } from '../money/amount.js';
 import type { RateRow, RatesFile } from './convert.js';
 import { describeFault, parseCsv } from './csv.js';
 import { parseDate } from './date.js';
-import { firstInvalidUtf8 } from './decode.js';
+import { firstInvalidUtf8, wholeFileIssue } from './decode.js';
 import { IssueList } from './issues.js';
 import { CURRENCY, show } from './row.js';
 import { plural } from '../words.js';
@@ -53,6 +53,12 @@ export function readRates(bytes: Uint8Array, path: string, name: string): RatesR
   }
   if (/^\uFEFF?[\r\n]*$/.test(text)) {
     list.add({ file: path, line: 1, message: `rates file is empty (${EXPECTED})` });
+    return { ok: false, issues: list };
+  }
+  // Lines ended by CR alone would read as one long header.
+  const whole = wholeFileIssue(text, path, EXPECTED);
+  if (whole !== undefined) {
+    list.add(whole);
     return { ok: false, issues: list };
   }
 

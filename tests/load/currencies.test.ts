@@ -119,6 +119,10 @@ describe('the rates file: every rule its own message at file:line', () => {
     await expectErrors({ '_rates.csv': '', 'amazon.csv': USD_LEDGER }, [
       at(1, 'rates file is empty (expected a UTF-8 CSV file whose first line is the header date,from,to,rate, then one rate a row, e.g. 2026-01-01,EUR,USD,1.0850)'),
     ]);
+    // Lines ended by CR alone (old Mac) would read as one long header: one message, as for a ledger.
+    await expectErrors({ '_rates.csv': 'date,from,to,rate\r2026-01-01,EUR,USD,1.5\r', 'amazon.csv': USD_LEDGER }, [
+      at(1, 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")'),
+    ]);
     const any = { '_rates.csv': lines('to,rate,from,date', 'USD,1.5,EUR,2026-01-01'), 'amazon.csv': lines(HEADER, sale('a1', '2026-01-15', '10.00', 'EUR')) };
     expect(await reportOf(any, 'revenue.csv', ['--currency', 'USD'])).toContain('amazon,a1,2026-01-15,acme,cloud,15.00,15.00,');
   });

@@ -10,6 +10,7 @@ import type { InputIssue } from '../../errors.js';
 import { MAX_INTEGER_DIGITS, minorDigits } from '../../money/amount.js';
 import { COLUMNS, type Column, type ColumnIndex } from '../columns.js';
 import { describeFault, parseCsv } from '../csv.js';
+import { wholeFileIssue } from '../decode.js';
 import { parseDate } from '../date.js';
 import type { IssueList } from '../issues.js';
 import { byColumn, checkRow, CURRENCY, show, type RowContext } from '../row.js';
@@ -60,12 +61,9 @@ export function readExport(bytes: Uint8Array, name: string, file: string, rules:
     list.addAll(text);
     return 0;
   }
-  if (/^\uFEFF?[\r\n]*$/.test(text)) {
-    list.add({ file, line: 1, message: `file is empty (expected the export that ${rules.file} reads)` });
-    return 0;
-  }
-  if (!text.includes('\n') && text.includes('\r')) {
-    list.add({ file, line: 1, message: 'file ends its lines with CR alone, as old Mac files do (expected LF or CRLF line ends: re-save it as "CSV UTF-8")' });
+  const whole = wholeFileIssue(text, file, `expected the export that ${rules.file} reads`);
+  if (whole !== undefined) {
+    list.add(whole);
     return 0;
   }
   const names = rules.fields.map((f) => f.name);
