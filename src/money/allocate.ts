@@ -63,12 +63,212 @@ export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<numb
 }
 
 /**
- * The double path over [rest (when `withRest`), weights[0..k)] into parts.
- * n and W are the same for every part of a split: their Veltkamp halves and
- * 1/W are made once, and kept in locals (not in memory the stores to the
- * parts could alias).
+ * The double path over [rest (when `withRest`), weights[0..k)] into parts:
+ * the estimate first (`splitEstimated`), the exact remainders of every part
+ * (`splitExact`) when the estimate cannot decide.
  */
 function splitDoubles(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  const size = withRest ? k + 1 : k;
+  if (scratch.counts.length <= size) grow(size);
+  if (!splitEstimated(n, withRest, rest, weights, k, total, parts, ESTIMATE_ERROR)) splitExact(n, withRest, rest, weights, k, total, parts);
+}
+
+/**
+ * How far n·w·(1/W), three roundings of relative error 2^-53 each, can be
+ * from n·w/W, relative to itself: 2^-50 is 8 units in the last place, more
+ * than twice the 3 it needs. (Exported for a test that makes it wrong and
+ * sees the results go wrong.)
+ */
+export const ESTIMATE_ERROR = 2 ** -50;
+
+/**
+ * The split from estimates, exact where it matters, in two passes over the
+ * parts (no product split in halves for most of them):
+ *
+ * 1. x = n·w·(1/W) is within e = x·`error` of n·w/W (and e ≤ n·`error`,
+ *    as x ≤ n). Where its fractional part f has f ≥ e and f + e < 1,
+ *    floor(x) is the exact quotient q, and the exact fraction r/W is within
+ *    e of f. The other parts are made exactly (`settle`). Each part goes in
+ *    one of `nb` buckets by f, nb chosen so that a bucket is wider than 4e.
+ * 2. The leftover units go to the largest remainders. The bucket B where
+ *    they run out is found from the counts. A part two buckets or more above
+ *    B is surely above B's upper edge (its fraction is within e of a value
+ *    a bucket past it), so it takes a unit; one two or more below B is
+ *    surely below B's lower edge, and takes none; no branch decides either.
+ *    The parts of buckets B − 1 to B + 1 (and those settled exactly) have
+ *    their exact remainder made and compared with integer thresholds TU and
+ *    TD at B's edges: above TU a unit, below TD none, between them a
+ *    candidate. So the parts with a unit are above the candidates, which
+ *    are above the rest, exactly. When the units left fit the candidates
+ *    (they do unless a bucket edge was misjudged, which the margins
+ *    prevent), the candidates are ranked exactly (larger remainder, ties to
+ *    the earlier part); otherwise the caller makes the split exactly.
+ *
+ * Returns false when the split must be made exactly (parts then hold
+ * nothing of use).
+ */
+function splitEstimated(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array, error: number): boolean {
+  const size = withRest ? k + 1 : k;
+  const { remainders, buckets, counts, order } = scratch;
+  // Buckets at least 4 times as wide as the largest e (n·error), and no more than the parts.
+  const widest = n * error;
+  const nb = widest * size < 0.25 ? size : Math.max(1, Math.floor(0.25 / widest));
+  if (nb < 4 && size > 64) return false; // figures so large that the estimates tell little: exactly
+  const inverse = 1 / total;
+  let given = 0;
+  let lowest = 1;
+  let highest = 0;
+  counts.fill(0, 0, nb + 1);
+  // Pass 1: quotients, estimated fractions, buckets (nb where f·nb rounds up to nb) and their counts; no branch but the
+  // running extremes (the rare parts are settled after the loop: code seldom run inside it has no type feedback, and
+  // V8 leaves the optimised loop each time it meets it).
+  let i = 0;
+  if (withRest) given += estimate(n, rest, inverse, nb, parts, remainders, buckets, counts, i++);
+  for (let j = 0; j < k; j++, i++) {
+    const x = n * (weights[j] as number) * inverse;
+    const q = Math.floor(x);
+    const f = x - q;
+    const e = x * error;
+    parts[i] = q;
+    remainders[i] = f;
+    const b = (f * nb) | 0;
+    buckets[i] = b;
+    counts[b] = (counts[b] as number) + 1;
+    given += q;
+    // Not Math.min and Math.max: they cost this loop four times its time.
+    const below = f - e;
+    const over = f + e;
+    if (below < lowest) lowest = below;
+    if (over > highest) highest = over;
+  }
+  // floor(x) is the exact quotient where f ≥ e and f + e < 1; zero weights give x = 0 exactly.
+  if (lowest < 0 || highest >= 1) given += settle(n, withRest, rest, weights, size, nb, total, parts, error);
+  const leftover = n - given;
+  if (leftover === 0) return true;
+  let boundary = nb;
+  let above = 0;
+  while (above + (counts[boundary] as number) < leftover) above += counts[boundary--] as number;
+  // Pass 2: a unit to every part in a bucket past boundary + 1, none below boundary − 1, without a branch; the
+  // parts in between noted. A branch taken at random for half the parts would
+  // cost more than the rest of the split.
+  const over = boundary + 1;
+  let units = 0;
+  let m = 0;
+  for (let j = 0; j < size; j++) {
+    const b = buckets[j] as number;
+    const up = (over - b) >>> 31;
+    parts[j] = (parts[j] as number) + up;
+    units += up;
+    if ((b - boundary + 1) >>> 0 <= 2) order[m++] = j;
+  }
+  // Those parts exactly, against thresholds at the boundary bucket's edges: TD/W ≥ fD − 2^-53 and TU/W ≤ fU + 2^-53
+  // (ceil and floor of products rounded once), where the surely-above parts are above fU + 2^-50 and the
+  // surely-below ones below fD − 2^-50.
+  const low = Math.ceil((boundary / nb) * total);
+  const high = Math.floor(((boundary + 1) / nb) * total);
+  let t = SPLITTER * n;
+  const nh = t - (t - n);
+  const nl = n - nh;
+  t = SPLITTER * total;
+  const th = t - (t - total);
+  const tl = total - th;
+  let kept = 0;
+  for (let c = 0; c < m; c++) {
+    const j = order[c] as number;
+    const w = withRest ? (j === 0 ? rest : (weights[j - 1] as number)) : (weights[j] as number);
+    const r = remainderOf(n, w, parts[j] as number, total, nh, nl, th, tl);
+    if (r > high) {
+      parts[j] = (parts[j] as number) + 1;
+      units++;
+    } else if (r >= low) {
+      remainders[j] = r;
+      order[kept++] = j;
+    }
+  }
+  const need = leftover - units;
+  if (need < 0 || need > kept) return false;
+  if (need < kept) selectFirst(order, kept, need, remainders);
+  for (let j = 0; j < need; j++) {
+    const p = order[j] as number;
+    parts[p] = (parts[p] as number) + 1;
+  }
+  return true;
+}
+
+/** Pass 1 for one part (the rest): returns its estimated quotient. */
+function estimate(n: number, w: number, inverse: number, nb: number, parts: Float64Array, remainders: Float64Array, buckets: Int32Array, counts: Int32Array, i: number): number {
+  const x = n * w * inverse;
+  const q = Math.floor(x);
+  const f = x - q;
+  parts[i] = q;
+  remainders[i] = f;
+  const b = (f * nb) | 0;
+  buckets[i] = b;
+  counts[b] = (counts[b] as number) + 1;
+  return q;
+}
+
+/**
+ * The parts whose estimate cannot tell the quotient (f < e or f + e ≥ 1)
+ * made exactly; their fraction becomes r·(1/W) (within 2^-52 of r/W) and
+ * their bucket its own. Returns the change to the sum of the quotients.
+ */
+function settle(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, size: number, nb: number, total: number, parts: Float64Array, error: number): number {
+  const { remainders, buckets, counts } = scratch;
+  let t = SPLITTER * n;
+  const nh = t - (t - n);
+  const nl = n - nh;
+  t = SPLITTER * total;
+  const th = t - (t - total);
+  const tl = total - th;
+  const inverse = 1 / total;
+  let change = 0;
+  for (let i = 0; i < size; i++) {
+    const f = remainders[i] as number;
+    const q = parts[i] as number;
+    const e = (q + f) * error;
+    if (f >= e && f + e < 1) continue;
+    const w = withRest ? (i === 0 ? rest : (weights[i - 1] as number)) : (weights[i] as number);
+    // q is within one of the true quotient: remainderOf is exact for it, in [−W, 2W).
+    const r = remainderOf(n, w, q, total, nh, nl, th, tl);
+    const settled = r < 0 ? q - 1 : r >= total ? q + 1 : q;
+    const rr = r < 0 ? r + total : r >= total ? r - total : r;
+    change += settled - q;
+    parts[i] = settled;
+    const fraction = rr * inverse;
+    remainders[i] = fraction;
+    const old = buckets[i] as number;
+    counts[old] = (counts[old] as number) - 1;
+    const b = (fraction * nb) | 0;
+    buckets[i] = b;
+    counts[b] = (counts[b] as number) + 1;
+  }
+  return change;
+}
+
+/** n·w − q·W exactly, for q within one of the exact quotient (so the result is in [−W, 2W)); all below 2^50. */
+function remainderOf(n: number, w: number, q: number, total: number, nh: number, nl: number, th: number, tl: number): number {
+  // Dekker's two-products, exact for any figures below 2^50 (no shortcut for small products: a branch seldom taken costs the caller's loop its optimised code).
+  const p = n * w;
+  let t = SPLITTER * w;
+  const wh = t - (t - w);
+  const wl = w - wh;
+  const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
+  const tq = q * total;
+  t = SPLITTER * q;
+  const qh = t - (t - q);
+  const ql = q - qh;
+  const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
+  return p - tq + (pe - te);
+}
+
+/**
+ * The exact split in doubles: every quotient and remainder made exactly
+ * (Dekker's two-product where n·w passes 2^52). n and W are the same for
+ * every part of a split: their Veltkamp halves and 1/W are made once, and
+ * kept in locals (not in memory the stores to the parts could alias).
+ */
+function splitExact(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
   const size = withRest ? k + 1 : k;
   if (scratch.remainders.length < size) grow(size);
   const { remainders, buckets, counts } = scratch;
@@ -90,7 +290,22 @@ function splitDoubles(n: number, withRest: boolean, rest: number, weights: Array
   spreadLeftover(n - given, size, parts);
 }
 
-/** The exact remainders n·w mod W of the last split in doubles (for tests: the parts alone can hide a remainder one off, which the leftover units mostly heal). */
+/**
+ * The exact split in doubles alone (no estimates), over weights[0..k): for
+ * tests, which read its remainders with `lastRemainders`, and to compare
+ * with the estimated split.
+ */
+export function allocateExactInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
+  splitExact(n, false, 0, weights, k, total, parts);
+}
+
+/** The estimated split with another error bound (tests: a bound too small must be caught). */
+export function allocateEstimatedInto(n: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array, error: number): boolean {
+  if (scratch.counts.length <= k) grow(k);
+  return splitEstimated(n, false, 0, weights, k, total, parts, error);
+}
+
+/** The exact remainders n·w mod W of the last exact split (`allocateExactInto`; for tests: the parts alone can hide a remainder one off, which the leftover units mostly heal). */
 export function lastRemainders(k: number): number[] {
   return Array.from(scratch.remainders.subarray(0, k));
 }

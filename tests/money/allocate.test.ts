@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocateBig, allocateRestInto, allocateSafeInto, lastRemainders } from '../../src/money/allocate.js';
+import { allocate, allocateBig, allocateEstimatedInto, allocateExactInto, allocateRestInto, allocateSafeInto, ESTIMATE_ERROR, lastRemainders } from '../../src/money/allocate.js';
 import { formatAmount, percent } from '../../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
@@ -69,6 +69,12 @@ describe('allocate (SPEC §3.1)', () => {
 
 describe('allocate: the double path gives the BigInt path\'s integers', () => {
   const big = (n: bigint, w: bigint[]): bigint[] => allocateBig(n, w, w.reduce((a, b) => a + b, 0n));
+  /** The exact split in doubles (every remainder made exactly, read back by lastRemainders). */
+  const exact = (n: bigint, w: bigint[]): bigint[] => {
+    const parts = new Float64Array(w.length);
+    allocateExactInto(Number(n), new Float64Array(w.map(Number)), w.length, Number(w.reduce((a, b) => a + b, 0n)), parts);
+    return Array.from(parts, (x) => BigInt(x));
+  };
   const below = (bits: number) => fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n });
 
   it('on random amounts and weights up to 2^50 (products up to 2^100)', () => {
@@ -148,9 +154,11 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
         weights.push(total - sum);
         // n = W: every n·w/W is whole (remainder 0), and 1/W's rounding can put the floor one below
         expect(allocate(total, weights)).toEqual(big(total, weights));
+        expect(exact(total, weights)).toEqual(big(total, weights));
         expect(lastRemainders(weights.length)).toEqual(weights.map(() => 0));
         // n = W − 1: remainders W − w, so W − 1 for the weight 1 (r·k/W rounds to k near 2^50)
         expect(allocate(total - 1n, weights)).toEqual(big(total - 1n, weights));
+        expect(exact(total - 1n, weights)).toEqual(big(total - 1n, weights));
         expect(lastRemainders(weights.length)).toEqual(weights.map((w) => Number(((total - 1n) * w) % total)));
       }),
       { numRuns: 1500 },
@@ -169,6 +177,7 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
         const n = base + lift * total;
         fc.pre(n * w > 2n ** 53n && n * w < 2n ** 55n && n < 2n ** 50n);
         expect(allocate(n, [w, total - w])).toEqual(big(n, [w, total - w]));
+        expect(exact(n, [w, total - w])).toEqual(big(n, [w, total - w]));
         expect(lastRemainders(2)).toEqual([Number((n * w) % total), Number((n * (total - w)) % total)]);
         expect(allocate(n, [total - w, w])).toEqual(big(n, [total - w, w]));
       }),
@@ -187,6 +196,85 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
     ] as [bigint, bigint[]][]) {
       expect(allocate(n, w)).toEqual(big(n, w));
     }
+  });
+});
+
+describe('allocate: the estimated split (quotients from n·w·(1/W), exact remainders only near the boundary)', () => {
+  const below = (bits: number) => fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n });
+  /** Weights as views hold them: a rest, stakes of every size, equal ones (ties), zeros (slots a view does not hold). */
+  const weightsArb = fc.array(fc.oneof(below(47), below(40), below(20), below(5), fc.constantFrom(0n, 1n, 3n, 2n ** 46n, 999_999_999_999n)), { minLength: 1, maxLength: 400 });
+  /** n from every range, and n = W or W − small (every quotient whole, or next to whole). */
+  const caseArb = fc.tuple(fc.oneof(below(50), below(40), below(24), fc.bigInt({ min: 0n, max: 3n })), weightsArb).map(([n, weights]) => ({ n, weights }));
+
+  /** The split with a given error bound, or null where it hands the split to the exact path. */
+  const estimated = (n: bigint, weights: bigint[], error: number): bigint[] | null => {
+    const total = weights.reduce((a, b) => a + b, 0n);
+    const parts = new Float64Array(weights.length);
+    if (!allocateEstimatedInto(Number(n), new Float64Array(weights.map(Number)), weights.length, Number(total), parts, error)) return null;
+    return Array.from(parts, (x) => BigInt(x));
+  };
+  const prepared = (c: { n: bigint; weights: bigint[] }): { n: bigint; weights: bigint[]; total: bigint } | undefined => {
+    const total = c.weights.reduce((a, b) => a + b, 0n);
+    if (total === 0n || total >= 2n ** 50n) return undefined;
+    // n ≤ W (a draw never exceeds the balance); small n as given, larger ones folded into range, W itself kept.
+    const n = c.n <= 3n ? total - c.n : c.n % (total + 1n);
+    return { n: n < 0n ? 0n : n, weights: c.weights, total };
+  };
+
+  it('gives the BigInt integers on every split it takes, and takes nearly all of them', () => {
+    let taken = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const p = prepared(c);
+        fc.pre(p !== undefined);
+        runs++;
+        const parts = estimated(p!.n, p!.weights, ESTIMATE_ERROR);
+        if (parts === null) return;
+        taken++;
+        expect(parts).toEqual(allocateBig(p!.n, p!.weights, p!.total));
+      }),
+      { numRuns: 4000 },
+    );
+    expect(taken).toBeGreaterThan(runs * 0.95);
+  });
+
+  it('on quotients within a few units of whole numbers, and remainders tied', () => {
+    fc.assert(
+      fc.property(below(46), below(46), below(24), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 1, max: 40 }), (w, other, q, delta, copies) => {
+        fc.pre(w > 0n && other > 0n && q > 0n);
+        const weights = [other, ...Array.from({ length: copies }, () => w)];
+        const total = weights.reduce((a, b) => a + b, 0n);
+        fc.pre(total < 2n ** 50n);
+        const n = (q * total) / w + BigInt(delta);
+        fc.pre(n >= 0n && n <= total);
+        const parts = estimated(n, weights, ESTIMATE_ERROR);
+        if (parts !== null) expect(parts).toEqual(allocateBig(n, weights, total));
+        // allocate (the estimate, or the exact path where it declines) always
+        expect(allocate(n, weights)).toEqual(allocateBig(n, weights, total));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a bound on the estimate\'s error too small (2^-60: far under the three roundings it must cover) is caught', () => {
+    // A large draw over one large part and many small ones: the large part's quotient is near 2^49, where its
+    // estimate is off by up to a tenth of a unit. With a bound too small, the buckets are made narrower than that, the
+    // part is judged surely above (or below) the boundary when it is not, and a unit goes astray. The same
+    // property holds with the true bound (the first test above covers these sizes).
+    const large = fc
+      .tuple(fc.bigInt({ min: 2n ** 48n, max: 2n ** 50n - 1n }), fc.bigInt({ min: 3n * 2n ** 47n, max: 3n * 2n ** 48n }), fc.array(below(30), { minLength: 300, maxLength: 400 }))
+      .map(([amount, big, small]) => [amount, [big, ...small]] as const);
+    const holds = (error: number) =>
+      fc.property(large, ([amount, weights]) => {
+        const total = weights.reduce((a, b) => a + b, 0n);
+        fc.pre(total > 0n && total < 2n ** 50n);
+        const n = amount % (total + 1n);
+        const parts = estimated(n, weights, error);
+        if (parts !== null) expect(parts).toEqual(allocateBig(n, weights, total));
+      });
+    fc.assert(holds(ESTIMATE_ERROR), { numRuns: 500, seed: 1 });
+    expect(() => fc.assert(holds(2 ** -60), { numRuns: 500, seed: 1, endOnFailure: true })).toThrow(/Property failed/);
   });
 });
 
