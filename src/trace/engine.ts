@@ -83,10 +83,20 @@ export interface ViewOutput {
 }
 
 class FlatView {
-  /** Stake numbers, ascending (so keys in order), each with a non-zero amount. */
+  /**
+   * Stake numbers, ascending (so keys in order), and their amounts. Sparse
+   * (the usual form for a view holding few of its investor's stakes): the
+   * stakes held, none with a zero amount. Dense (a view holding half its
+   * investor's stakes or more): every stake of the investor, numbered lo to
+   * lo + m − 1 (`ids` is the investor's shared list), zeros included, so
+   * that money arriving is added in place, with no search and no move.
+   */
   ids: number[] = [];
   amounts: number[] = [];
   total = 0;
+  /** Dense: the investor's first stake number (−1 while sparse); `held`: the stakes with an amount. */
+  lo = -1;
+  held = 0;
   /** fifo/lifo: the lots from `head` on, oldest first (stake number, -1 rest); no empty lot, no two neighbours alike. */
   lotIds: number[] = [];
   lotAmounts: number[] = [];
@@ -148,6 +158,82 @@ export function runViews(
   const stakeId = new Map<string, number>(keys.map((k, i) => [k, i]));
   const pools: Pool[] = Array.from({ length: input.companies }, () => new Pool());
   const originCount = new Int32Array(stakeCount);
+  // Each investor's stakes are numbered together (keys begin with the investor): its range, for dense views.
+  const investorLo = new Int32Array(input.companies).fill(-1);
+  const investorCount = new Int32Array(input.companies);
+  {
+    const stakeInvestor = new Int32Array(stakeCount).fill(-1);
+    for (let position = 0; position < input.count; position++) {
+      const invested = input.invest[position]!;
+      if (invested >= 0) stakeInvestor[invested] = input.payer[position]!;
+    }
+    for (let id = 0; id < stakeCount; id++) {
+      const investor = stakeInvestor[id]!;
+      if (investor < 0) continue;
+      if (investorLo[investor]! < 0) investorLo[investor] = id;
+      investorCount[investor] = investorCount[investor]! + 1;
+    }
+    // Dense views need the range unbroken (it always is: keys sort by investor first); a broken one keeps its views sparse.
+    for (let c = 0; c < input.companies; c++) {
+      const lo = investorLo[c]!;
+      if (lo < 0) continue;
+      const n = investorCount[c]!;
+      for (let id = lo; id < lo + n; id++) if (stakeInvestor[id] !== c) investorCount[c] = 0;
+    }
+  }
+  const identity: (number[] | undefined)[] = new Array<number[] | undefined>(input.companies);
+  const identityOf = (investor: number): number[] => {
+    let list = identity[investor];
+    if (list === undefined) {
+      const lo = investorLo[investor]!;
+      list = Array.from({ length: investorCount[investor]! }, (_, j) => lo + j);
+      identity[investor] = list;
+    }
+    return list;
+  };
+  /** A sparse view holding half its investor's stakes or more becomes dense. */
+  const densify = (view: FlatView, investor: number): void => {
+    const m = investorCount[investor]!;
+    if (m === 0 || view.ids.length * 2 < m) return;
+    const lo = investorLo[investor]!;
+    const amounts = new Array<number>(m);
+    for (let j = 0; j < m; j++) amounts[j] = 0;
+    const { ids } = view;
+    for (let i = 0; i < ids.length; i++) amounts[ids[i]! - lo] = view.amounts[i]!;
+    view.held = ids.length;
+    view.ids = identityOf(investor);
+    view.amounts = amounts;
+    view.lo = lo;
+  };
+  /** A dense view left holding fewer than an eighth of its investor's stakes becomes sparse. */
+  const sparsify = (view: FlatView): void => {
+    if (view.lo < 0 || view.held * 8 >= view.ids.length) return;
+    const ids: number[] = [];
+    const amounts: number[] = [];
+    const { lo } = view;
+    for (let j = 0; j < view.amounts.length; j++) {
+      const x = view.amounts[j]!;
+      if (x === 0) continue;
+      ids.push(lo + j);
+      amounts.push(x);
+    }
+    view.ids = ids;
+    view.amounts = amounts;
+    view.lo = -1;
+    view.held = ids.length;
+  };
+  /** The stakes a view holds (no zero), as new lists. */
+  const heldStakes = (view: FlatView): { ids: number[]; amounts: number[] } => {
+    if (view.lo < 0) return { ids: [...view.ids], amounts: [...view.amounts] };
+    const ids: number[] = [];
+    const amounts: number[] = [];
+    view.amounts.forEach((x, j) => {
+      if (x === 0) return;
+      ids.push(view.lo + j);
+      amounts.push(x);
+    });
+    return { ids, amounts };
+  };
   let draws = 0;
   let outflows = 0;
   let partsTouched = 0;
@@ -230,8 +316,15 @@ export function runViews(
     }
   };
 
-  /** Keeps the stakes with an amount left (after a draw took some), in place. */
+  /** Keeps the stakes with an amount left (after a draw took some), in place; a dense view keeps its zeros, counts what it holds and may turn sparse. */
   const compactStakes = (view: FlatView): void => {
+    if (view.lo >= 0) {
+      let held = 0;
+      for (let j = 0; j < view.amounts.length; j++) if (view.amounts[j] !== 0) held++;
+      view.held = held;
+      sparsify(view);
+      return;
+    }
     const { ids, amounts } = view;
     let kept = 0;
     for (let i = 0; i < ids.length; i++) {
@@ -449,7 +542,7 @@ export function runViews(
 
   /** Draws `amount` (at most `balance`) from a view by the method; records the motion. */
   const draw = (investor: number, view: FlatView, amount: number, balance: number, earmark: number): void => {
-    partsTouched += lots ? view.lotIds.length - view.head : view.ids.length;
+    partsTouched += lots ? view.lotIds.length - view.head : view.lo >= 0 ? view.held : view.ids.length;
     weights = ensure(weights, view.ids.length + 1);
     parts = ensure(parts, weights.length);
     openEntry(investor, 0);
@@ -460,7 +553,7 @@ export function runViews(
   };
 
   const holdsDeal = (view: FlatView, deal: number): boolean => {
-    for (let i = 0; i < view.ids.length; i++) if (stakeDeal[view.ids[i]!] === deal) return true;
+    for (let i = 0; i < view.ids.length; i++) if (stakeDeal[view.ids[i]!] === deal && view.amounts[i] !== 0) return true;
     return false;
   };
 
@@ -479,6 +572,23 @@ export function runViews(
     if (lots) {
       pushLot(view, -1, motionRest[e]!);
       for (let s = from; s < to; s++) pushLot(view, movingIds[s]!, movingAmounts[s]!);
+    }
+    if (view.lo >= 0) {
+      // Dense: every stake of the investor has its place.
+      const { amounts, lo } = view;
+      let total = view.total;
+      let held = view.held;
+      for (let s = from; s < to; s++) {
+        const amount = movingAmounts[s]!;
+        const j = movingIds[s]! - lo;
+        const had = amounts[j]!;
+        if (had === 0 && amount !== 0) held++;
+        amounts[j] = had + amount;
+        total += amount;
+      }
+      view.total = total;
+      view.held = held;
+      return;
     }
     const ids = view.ids;
     const amounts = view.amounts;
@@ -573,6 +683,7 @@ export function runViews(
         pool.views.set(investor, view);
       }
       receive(view, e);
+      if (view.lo < 0) densify(view, investor);
     }
     if (lots) {
       // Views that drew nothing of this money: it is all rest in them.
@@ -608,13 +719,14 @@ export function runViews(
         }
         views.set(investor, LotView.ofLots(BIGINT, method as 'fifo' | 'lifo', lotKeys, lotAmounts));
       } else {
+        const held = heldStakes(view);
         views.set(
           investor,
           BalanceView.of(
             BIGINT,
             method,
-            view.ids.map((id) => keys[id]!),
-            view.amounts.map((x) => BigInt(x)),
+            held.ids.map((id) => keys[id]!),
+            held.amounts.map((x) => BigInt(x)),
           ),
         );
       }
@@ -673,7 +785,8 @@ export function runViews(
       if (big === null) {
         if (a > BigInt(pool.balance)) {
           for (const [investor, view] of pool.views) {
-            bigMotion.push({ investor, rest: a - BigInt(view.total), ids: [...view.ids], amounts: view.amounts.map((x) => BigInt(x)) });
+            const { ids, amounts } = heldStakes(view);
+            bigMotion.push({ investor, rest: a - BigInt(view.total), ids, amounts: amounts.map((x) => BigInt(x)) });
           }
           pool.views.clear();
           pool.balance = 0;
@@ -808,7 +921,7 @@ export function runViews(
         // Unfunded: every view's stakes leave whole (the exception and the books are the caller's).
         for (const [investor, view] of pool.views) {
           openEntry(investor, a - view.total);
-          for (let i = 0; i < view.ids.length; i++) pushStake(view.ids[i]!, view.amounts[i]!);
+          for (let i = 0; i < view.ids.length; i++) if (view.amounts[i] !== 0) pushStake(view.ids[i]!, view.amounts[i]!);
           closeEntry();
         }
         pool.views.clear();
@@ -873,7 +986,8 @@ export function runViews(
           if ((byStake.get(id) ?? 0) !== view.amounts[i]) problems.push(`stake ${keys[id]} lots ${byStake.get(id) ?? 0} vs total ${view.amounts[i]}`);
         });
       } else if (pool.balance < total) problems.push(`stakes ${total} exceed the balance ${pool.balance} (negative rest)`);
-      views.push({ pool: c, investor, stakes: view.ids.length, lots: lots ? view.lotIds.length - view.head : 0, problems });
+      if (view.lo >= 0 && view.held !== view.amounts.filter((x) => x !== 0).length) problems.push(`dense view counts ${view.held} stakes held, holds ${view.amounts.filter((x) => x !== 0).length}`);
+      views.push({ pool: c, investor, stakes: heldStakes(view).ids.length, lots: lots ? view.lotIds.length - view.head : 0, problems });
     }
   });
   return {

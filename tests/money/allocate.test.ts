@@ -264,7 +264,7 @@ describe('allocate: the estimated split (quotients from n·w·(1/W), exact remai
     // property holds with the true bound (the first test above covers these sizes).
     const large = fc
       .tuple(fc.bigInt({ min: 2n ** 48n, max: 2n ** 50n - 1n }), fc.bigInt({ min: 3n * 2n ** 47n, max: 3n * 2n ** 48n }), fc.array(below(30), { minLength: 300, maxLength: 400 }))
-      .map(([amount, big, small]) => [amount, [big, ...small]] as const);
+      .map(([amount, big, small]): [bigint, bigint[]] => [amount, [big, ...small]]);
     const holds = (error: number) =>
       fc.property(large, ([amount, weights]) => {
         const total = weights.reduce((a, b) => a + b, 0n);
