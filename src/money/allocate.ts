@@ -11,6 +11,14 @@
  * (Dekker's two-product), the quotient estimate is corrected to the exact
  * floor, and the remainder comes out exact; the result is the same integers
  * as the BigInt path (a property test checks it against the BigInt path).
+ *
+ * Splits of many parts (a view's thousands of stakes) first try estimates:
+ * n·w·(1/W) is within a known bound of n·w/W, which settles most quotients
+ * and places most remainders above or below the one that takes the last
+ * unit; only the parts the bound leaves open get the exact remainder
+ * (`splitEstimated`). Where the estimates cannot settle the split, the
+ * exact one is made. Both give the BigInt path's integers (property tests,
+ * and a test that a bound set too small is caught).
  */
 
 const LIMIT = 2 ** 50;
@@ -70,7 +78,7 @@ export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<numb
 function splitDoubles(n: number, withRest: boolean, rest: number, weights: ArrayLike<number>, k: number, total: number, parts: Float64Array): void {
   const size = withRest ? k + 1 : k;
   if (scratch.counts.length <= size) grow(size);
-  if (!splitEstimated(n, withRest, rest, weights, k, total, parts, ESTIMATE_ERROR)) splitExact(n, withRest, rest, weights, k, total, parts);
+  if (size < ESTIMATE_FROM || !splitEstimated(n, withRest, rest, weights, k, total, parts, ESTIMATE_ERROR)) splitExact(n, withRest, rest, weights, k, total, parts);
 }
 
 /**
@@ -80,6 +88,8 @@ function splitDoubles(n: number, withRest: boolean, rest: number, weights: Array
  * sees the results go wrong.)
  */
 export const ESTIMATE_ERROR = 2 ** -50;
+/** Splits of fewer parts are made exactly: the estimate's own work (buckets, the exact remainders near the boundary) outweighs what it saves. */
+const ESTIMATE_FROM = 48;
 
 /**
  * The split from estimates, exact where it matters, in two passes over the
