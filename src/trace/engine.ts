@@ -222,6 +222,17 @@ export function runViews(
     view.lo = -1;
     view.held = ids.length;
   };
+  /** A new dense view of an investor, holding nothing yet. */
+  const denseView = (investor: number): FlatView => {
+    const view = new FlatView();
+    const m = investorCount[investor]!;
+    const amounts = new Array<number>(m);
+    for (let j = 0; j < m; j++) amounts[j] = 0;
+    view.ids = identityOf(investor);
+    view.amounts = amounts;
+    view.lo = investorLo[investor]!;
+    return view;
+  };
   /** The stakes a view holds (no zero), as new lists. */
   const heldStakes = (view: FlatView): { ids: number[]; amounts: number[] } => {
     if (view.lo < 0) return { ids: [...view.ids], amounts: [...view.amounts] };
@@ -377,7 +388,7 @@ export function runViews(
   };
 
   /** Pro rata, no earmarked stake in the view: one allocate over [rest, stakes], the stakes updated in place. */
-  const drawProRata = (view: FlatView, amount: number, balance: number): void => {
+  const drawProRata = (view: FlatView, amount: number, balance: number, into: FlatView | null): void => {
     const { ids, amounts } = view;
     const k = ids.length;
     if (balance < splitLimit && amount < splitLimit) allocateRestInto(amount, balance - view.total, amounts, k, balance, parts);
@@ -385,6 +396,10 @@ export function runViews(
       weights[0] = balance - view.total;
       for (let i = 0; i < k; i++) weights[i + 1] = amounts[i]!;
       split(amount, k + 1, balance);
+    }
+    if (into !== null) {
+      moveInto(view, into);
+      return;
     }
     motionRest[entries] = parts[0]!;
     reserve(k);
@@ -406,6 +421,38 @@ export function runViews(
     }
     used = at;
     view.total = total;
+    if (emptied) compactStakes(view);
+  };
+
+  /**
+   * Steps 1 and 4 at once for a dense view whose money arrives unchanged in
+   * another company's dense view of the same investor (`into`): each
+   * stake's part (in `parts`) leaves one slot and enters the same slot of
+   * the other, with no money in motion between them.
+   */
+  const moveInto = (view: FlatView, into: FlatView): void => {
+    const { amounts } = view;
+    const target = into.amounts;
+    const k = amounts.length;
+    let total = view.total;
+    let arrived = into.total;
+    let filled = 0;
+    let emptied = false;
+    for (let i = 0; i < k; i++) {
+      const part = parts[i + 1]!;
+      if (part === 0) continue;
+      const kept = amounts[i]! - part;
+      amounts[i] = kept;
+      total -= part;
+      if (kept === 0) emptied = true;
+      const had = target[i]!;
+      filled += had === 0 ? 1 : 0;
+      target[i] = had + part;
+      arrived += part;
+    }
+    view.total = total;
+    into.total = arrived;
+    into.held += filled;
     if (emptied) compactStakes(view);
   };
 
@@ -540,15 +587,37 @@ export function runViews(
     if (emptied) compactStakes(view);
   };
 
-  /** Draws `amount` (at most `balance`) from a view by the method; records the motion. */
-  const draw = (investor: number, view: FlatView, amount: number, balance: number, earmark: number): void => {
+  /**
+   * Draws `amount` (at most `balance`) from a view by the method; records the
+   * motion. `to`: the payee's pool when the money arrives there unchanged
+   * (b = a, another company), where a pro-rata draw from a dense view moves
+   * it straight into the payee's dense view of the investor (made if there
+   * is none; a sparse one there takes the usual way).
+   */
+  const draw = (investor: number, view: FlatView, amount: number, balance: number, earmark: number, to: Pool | null = null): void => {
     partsTouched += lots ? view.lotIds.length - view.head : view.lo >= 0 ? view.held : view.ids.length;
     weights = ensure(weights, view.ids.length + 1);
     parts = ensure(parts, weights.length);
     openEntry(investor, 0);
     if (lots) drawLots(view, amount, earmark);
-    else if (method === 'pro-rata' && !(earmark > 0 && holdsDeal(view, earmark))) drawProRata(view, amount, balance);
-    else drawBalances(view, amount, balance, earmark);
+    else if (method === 'pro-rata' && !(earmark > 0 && holdsDeal(view, earmark))) {
+      let into: FlatView | null = null;
+      let made = false;
+      if (to !== null && view.lo >= 0) {
+        into = to.views.get(investor) ?? null;
+        if (into === null) {
+          into = denseView(investor);
+          to.views.set(investor, into);
+          made = true;
+        } else if (into.lo < 0) into = null;
+      }
+      drawProRata(view, amount, balance, into);
+      if (made && into !== null) {
+        // A view exists only while it holds stakes; one holding few of them is sparse.
+        if (into.total === 0) to!.views.delete(investor);
+        else sparsify(into);
+      }
+    } else drawBalances(view, amount, balance, earmark);
     closeEntry();
   };
 
@@ -928,9 +997,11 @@ export function runViews(
         pool.balance = 0;
       } else {
         if (pool.views.size > 0) outflows++;
+        // The money arrives unchanged in another company: pro-rata draws from dense views go straight there.
+        const to = payee >= 0 && payee !== payer && b === a ? pools[payee]! : null;
         for (const [investor, view] of pool.views) {
           draws++;
-          draw(investor, view, a, balance, earmark);
+          draw(investor, view, a, balance, earmark, investor === payee ? null : to);
           if (view.total === 0) pool.views.delete(investor);
         }
         pool.balance = balance - a;
