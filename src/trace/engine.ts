@@ -37,6 +37,8 @@ export const SPLIT_LIMIT = 2 ** 50;
 /** Up to this, a double holds every integer exactly. */
 export const STORE_LIMIT = Number.MAX_SAFE_INTEGER;
 const STORE_LIMIT_BIG = BigInt(STORE_LIMIT);
+/** Views of an investor of this many stakes or fewer are always dense (a slot each costs less than a search). */
+const SMALL_INVESTOR = 32;
 /** An earmark no stake carries, for the general views (a deal never holds '#'). */
 const NO_DEAL = '#';
 
@@ -86,8 +88,9 @@ class FlatView {
   /**
    * Stake numbers, ascending (so keys in order), and their amounts. Sparse
    * (the usual form for a view holding few of its investor's stakes): the
-   * stakes held, none with a zero amount. Dense (a view holding half its
-   * investor's stakes or more): every stake of the investor, numbered lo to
+   * stakes held, none with a zero amount. Dense (a view holding a quarter of
+   * its investor's stakes or more, or any view of an investor of 32 stakes
+   * or fewer): every stake of the investor, numbered lo to
    * lo + m − 1 (`ids` is the investor's shared list), zeros included, so
    * that money arriving is added in place, with no search and no move.
    */
@@ -191,10 +194,10 @@ export function runViews(
     }
     return list;
   };
-  /** A sparse view holding half its investor's stakes or more becomes dense. */
-  const densify = (view: FlatView, investor: number): void => {
+  /** A sparse view holding a quarter of its investor's stakes or more (or any, when `always` or for an investor of few stakes) becomes dense. */
+  const densify = (view: FlatView, investor: number, always = false): void => {
     const m = investorCount[investor]!;
-    if (m === 0 || view.ids.length * 2 < m) return;
+    if (m === 0 || (!always && m > SMALL_INVESTOR && view.ids.length * 4 < m)) return;
     const lo = investorLo[investor]!;
     const amounts = new Array<number>(m);
     for (let j = 0; j < m; j++) amounts[j] = 0;
@@ -205,9 +208,9 @@ export function runViews(
     view.amounts = amounts;
     view.lo = lo;
   };
-  /** A dense view left holding fewer than an eighth of its investor's stakes becomes sparse. */
+  /** A dense view left holding fewer than a sixteenth of its investor's stakes (of an investor of many) becomes sparse. */
   const sparsify = (view: FlatView): void => {
-    if (view.lo < 0 || view.held * 8 >= view.ids.length) return;
+    if (view.lo < 0 || view.ids.length <= SMALL_INVESTOR || view.held * 16 >= view.ids.length) return;
     const ids: number[] = [];
     const amounts: number[] = [];
     const { lo } = view;
@@ -425,30 +428,50 @@ export function runViews(
   };
 
   /**
-   * Steps 1 and 4 at once for a dense view whose money arrives unchanged in
+   * Steps 1 and 4 at once for a view whose money arrives unchanged in
    * another company's dense view of the same investor (`into`): each
-   * stake's part (in `parts`) leaves one slot and enters the same slot of
-   * the other, with no money in motion between them.
+   * stake's part (in `parts`) leaves the view and enters its slot in the
+   * other (the same slot, from a dense view), with no money in motion
+   * between them.
    */
   const moveInto = (view: FlatView, into: FlatView): void => {
-    const { amounts } = view;
+    const { amounts, ids } = view;
     const target = into.amounts;
     const k = amounts.length;
     let total = view.total;
     let arrived = into.total;
     let filled = 0;
     let emptied = false;
-    for (let i = 0; i < k; i++) {
-      const part = parts[i + 1]!;
-      if (part === 0) continue;
-      const kept = amounts[i]! - part;
-      amounts[i] = kept;
-      total -= part;
-      if (kept === 0) emptied = true;
-      const had = target[i]!;
-      filled += had === 0 ? 1 : 0;
-      target[i] = had + part;
-      arrived += part;
+    if (view.lo >= 0) {
+      // Dense to dense: the same slots.
+      for (let i = 0; i < k; i++) {
+        const part = parts[i + 1]!;
+        if (part === 0) continue;
+        const kept = amounts[i]! - part;
+        amounts[i] = kept;
+        total -= part;
+        if (kept === 0) emptied = true;
+        const had = target[i]!;
+        filled += had === 0 ? 1 : 0;
+        target[i] = had + part;
+        arrived += part;
+      }
+    } else {
+      // Sparse to dense: each stake to its slot.
+      const lo = into.lo;
+      for (let i = 0; i < k; i++) {
+        const part = parts[i + 1]!;
+        if (part === 0) continue;
+        const kept = amounts[i]! - part;
+        amounts[i] = kept;
+        total -= part;
+        if (kept === 0) emptied = true;
+        const j = ids[i]! - lo;
+        const had = target[j]!;
+        filled += had === 0 ? 1 : 0;
+        target[j] = had + part;
+        arrived += part;
+      }
     }
     view.total = total;
     into.total = arrived;
@@ -591,8 +614,8 @@ export function runViews(
    * Draws `amount` (at most `balance`) from a view by the method; records the
    * motion. `to`: the payee's pool when the money arrives there unchanged
    * (b = a, another company), where a pro-rata draw from a dense view moves
-   * it straight into the payee's dense view of the investor (made if there
-   * is none; a sparse one there takes the usual way).
+   * it straight into the payee's view of the investor, made dense for it
+   * (the same work as the draw) and made anew if there is none.
    */
   const draw = (investor: number, view: FlatView, amount: number, balance: number, earmark: number, to: Pool | null = null): void => {
     partsTouched += lots ? view.lotIds.length - view.head : view.lo >= 0 ? view.held : view.ids.length;
@@ -603,13 +626,17 @@ export function runViews(
     else if (method === 'pro-rata' && !(earmark > 0 && holdsDeal(view, earmark))) {
       let into: FlatView | null = null;
       let made = false;
-      if (to !== null && view.lo >= 0) {
+      if (to !== null && (view.lo >= 0 || investorCount[investor]! <= SMALL_INVESTOR)) {
         into = to.views.get(investor) ?? null;
         if (into === null) {
           into = denseView(investor);
           to.views.set(investor, into);
           made = true;
-        } else if (into.lo < 0) into = null;
+        } else if (into.lo < 0) {
+          // As dense as the view the money comes from, for this move (the same work as the draw); sparse again after if it holds few stakes.
+          densify(into, investor, true);
+          made = true;
+        }
       }
       drawProRata(view, amount, balance, into);
       if (made && into !== null) {
