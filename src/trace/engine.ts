@@ -8,7 +8,12 @@
  * - A view is arrays: its stakes (numbers, amounts, total) and, for fifo and
  *   lifo, its queue of lots (stake number or -1 for rest, amount). A view
  *   exists only while it holds stakes, so memory follows the live stake
- *   parts, not the history.
+ *   parts, not the history. A view holding a good share of its investor's
+ *   stakes is dense: a slot for each of them, so that money arriving is
+ *   added slot by slot.
+ * - A pro-rata draw whose money arrives unchanged in another company moves
+ *   each stake's part straight into the payee's dense view (steps 1 and 4
+ *   in one loop); other draws put it in motion first.
  * - The money in motion sits in flat buffers reused from transfer to
  *   transfer; a draw allocates nothing but what the reports keep.
  *
