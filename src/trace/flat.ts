@@ -13,8 +13,8 @@ import { byCodeUnits } from '../sort.js';
 import { runViews, STORE_LIMIT, type ViewInput, type ViewOutput } from './engine.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
-import { ReturningAt, ReturningColumns } from './returning.js';
-import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './types.js';
+import { ColumnList, ReturningColumns } from './returning.js';
+import type { CompanyBooks, TraceOptions, TraceResult } from './types.js';
 import { unfundedException } from './unfunded.js';
 
 /**
@@ -194,9 +194,7 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
     next[pick] = i;
     returnedByTransfer[t.index] = sum + BigInt(small);
   }
-  const columns = new ReturningColumns(order, stakes, position, stake, amount, originCount, big);
-  const returning: Returning[] = new Array<Returning>(total);
-  for (let j = 0; j < total; j++) returning[j] = new ReturningAt(columns, j);
+  const returning = new ColumnList(new ReturningColumns(order, stakes, position, stake, amount, originCount, big));
 
   const views = outputs.flatMap((o) => o.views).sort((x, y) => x.pool - y.pool || x.investor - y.investor);
   const viewProblems = views.flatMap((v) => v.problems.map((p) => `${companies[v.pool]} in ${companies[v.investor]}'s view: ${p}`));
