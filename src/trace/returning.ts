@@ -193,3 +193,46 @@ export class ReturningAt implements Returning {
     return this.cited.category;
   }
 }
+
+/**
+ * Lists laid end to end: the stakes of the first, then those of the second…
+ * (the threads' outputs, read in processing order through a pick).
+ */
+export class ConcatList implements ReturningList {
+  private readonly starts: Int32Array;
+  readonly length: number;
+  constructor(private readonly lists: readonly ReturningList[]) {
+    this.starts = new Int32Array(lists.length);
+    let n = 0;
+    lists.forEach((l, k) => {
+      this.starts[k] = n;
+      n += l.length;
+    });
+    this.length = n;
+  }
+  /** The list holding stake `i` (the last whose start is at most `i`). */
+  private which(i: number): number {
+    let k = this.starts.length - 1;
+    while (this.starts[k]! > i) k--;
+    return k;
+  }
+  at(i: number): Returning {
+    const k = this.which(i);
+    return this.lists[k]!.at(i - this.starts[k]!);
+  }
+  transferAt(i: number): Transfer {
+    const k = this.which(i);
+    return this.lists[k]!.transferAt(i - this.starts[k]!);
+  }
+  stakeAt(i: number): Stake {
+    const k = this.which(i);
+    return this.lists[k]!.stakeAt(i - this.starts[k]!);
+  }
+  amountAt(i: number): bigint {
+    const k = this.which(i);
+    return this.lists[k]!.amountAt(i - this.starts[k]!);
+  }
+  [Symbol.iterator](): Iterator<Returning> {
+    return each(this);
+  }
+}

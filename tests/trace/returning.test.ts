@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateLedgers } from '../../src/generate/generate.js';
 import { loadLedgers } from '../../src/load/load.js';
 import { reconcileLedgers } from '../../src/pipeline.js';
+import { ConcatList } from '../../src/trace/returning.js';
 import { ReturningArray, ReturningPicked, type ReturningList } from '../../src/trace/trace.js';
 
 /** Every stake of a list as text, read through `at` and through the accessors (which must agree). */
@@ -51,6 +52,19 @@ describe('the lists of returning stakes', () => {
     expect(picked.length).toBe(thirds.length);
     expect(read(picked)).toEqual(want);
     expect(read(new ReturningPicked(new ReturningArray([...back]), thirds))).toEqual(want);
+  });
+
+  it('lists laid end to end (empty ones too) read as one, and a pick from them reads through', () => {
+    const n = columns.length;
+    const cut = Math.floor(n / 3);
+    const head = new ReturningPicked(columns, Int32Array.from({ length: cut }, (_, k) => k));
+    const tail = new ReturningPicked(columns, Int32Array.from({ length: n - cut }, (_, k) => cut + k));
+    const none = new ReturningArray([]);
+    const joined = new ConcatList([none, head, none, none, tail, none]);
+    expect(joined.length).toBe(n);
+    expect(read(joined)).toEqual(read(columns));
+    const evens = Int32Array.from({ length: Math.ceil(n / 2) }, (_, k) => 2 * k);
+    expect(read(new ReturningPicked(joined, evens))).toEqual(read(columns).filter((_, k) => k % 2 === 0));
   });
 
   it('the report order is a pick of the trace’s list: each stake once', () => {
