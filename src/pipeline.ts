@@ -5,7 +5,7 @@
 import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
-import { reportHtml, type ManifestFigures } from './report/html.js';
+import { reportHtmlChunks, type ManifestFigures } from './report/html.js';
 import { circularFlows } from './report/circular.js';
 import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
@@ -87,7 +87,7 @@ function htmlContent(report: PeriodReport, digits: number, manifestText: string,
   return {
     chunks: () => {
       const circular = circularFlows(report.returning, digits);
-      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits })];
+      return reportHtmlChunks({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits });
     },
   };
 }
