@@ -5,14 +5,14 @@
 import type { Exception, Ledgers } from './model.js';
 import { matchTransfers, type Matched } from './match/match.js';
 import { assertBooks, checkBooks, type CheckResult } from './report/check.js';
-import { reportHtml, type ManifestFigures } from './report/html.js';
+import { reportHtmlChunks, type ManifestFigures } from './report/html.js';
 import { circularFlows } from './report/circular.js';
 import { Relations } from './report/exposure.js';
 import { manifest } from './report/manifest.js';
 import type { Period } from './report/period.js';
 import { allExceptions, periodReport, revenueLines, reportTables, sortedReturning, summarise, type PeriodReport, type RevenueLine, type SummaryLine } from './report/reports.js';
 import type { Method } from './trace/methods.js';
-import { engineLabel, trace, type Returning, type TraceOptions, type TraceResult } from './trace/trace.js';
+import { engineLabel, trace, type ReturningList, type TraceOptions, type TraceResult } from './trace/trace.js';
 import { circularChunks } from './write/circular.js';
 import { tableChunks, type CsvOptions } from './write/csv.js';
 import { type FileContent, textOf } from './write/files.js';
@@ -24,7 +24,7 @@ export interface Reconciliation {
   readonly traced: TraceResult;
   /** Run-wide, in report order. */
   readonly revenue: readonly RevenueLine[];
-  readonly returning: readonly Returning[];
+  readonly returning: ReturningList;
   readonly exceptions: readonly Exception[];
   readonly checks: readonly CheckResult[];
   /** summarise(revenue): the summary of a period that holds every revenue row. */
@@ -87,7 +87,7 @@ function htmlContent(report: PeriodReport, digits: number, manifestText: string,
   return {
     chunks: () => {
       const circular = circularFlows(report.returning, digits);
-      return [reportHtml({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits })];
+      return reportHtmlChunks({ manifest: JSON.parse(manifestText) as ManifestFigures, summary: tables.summary, circular, exposure: tables.exposure, digits });
     },
   };
 }

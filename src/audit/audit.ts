@@ -115,9 +115,10 @@ export function auditCompany(rec: Reconciliation, company: string, options: Audi
   const { period, only } = options;
   const revenue = rec.revenue.filter((l) => l.row.company === company && period.contains(l.row.day));
   const stakesOf = new Map<Transfer, AuditStake[]>();
-  for (const r of rec.returning) {
+  for (let i = 0; i < rec.returning.length; i++) {
     // rec.returning is sorted by company, cited row, stake key: each receipt's stakes come out by key.
-    if (r.company !== company) continue;
+    if (rec.returning.transferAt(i).payee !== company) continue;
+    const r = rec.returning.at(i);
     const list = stakesOf.get(r.transfer);
     const stake = auditStake(r, rec.traced.origins);
     if (list === undefined) stakesOf.set(r.transfer, [stake]);

@@ -17,7 +17,7 @@
 import { source, type Transfer } from '../model.js';
 import { formatAmount } from '../money/amount.js';
 import { byCodeUnits as cmp } from '../sort.js';
-import type { Returning } from '../trace/trace.js';
+import { type Returning, type ReturningList, ReturningPicked } from '../trace/trace.js';
 import type { Stake } from '../trace/stake.js';
 import { DRAWN_FLOWS, type CircularFlows, type LoopSum } from './html.js';
 
@@ -53,13 +53,13 @@ export function circularRow(c: Returning, money: (m: bigint) => string): string[
   ];
 }
 
-/** Stable counting sort of `from` by `rank` (0 ≤ rank < ranks) into `to`. */
-function countingSort(from: Int32Array, to: Int32Array, rank: Int32Array, ranks: number): void {
+/** Stable counting sort into `to` of 0 … to.length - 1 (`from` null) or of `from`, by `rank` (0 ≤ rank < ranks). */
+function countingSort(from: Int32Array | null, to: Int32Array, rank: Int32Array, ranks: number): void {
   const starts = new Int32Array(ranks + 1);
   for (let i = 0; i < rank.length; i++) starts[rank[i]! + 1]!++;
   for (let r = 1; r <= ranks; r++) starts[r]! += starts[r - 1]!;
-  for (let k = 0; k < from.length; k++) {
-    const i = from[k]!;
+  for (let k = 0; k < to.length; k++) {
+    const i = from === null ? k : from[k]!;
     to[starts[rank[i]!]!++] = i;
   }
 }
@@ -70,9 +70,10 @@ function countingSort(from: Int32Array, to: Int32Array, rank: Int32Array, ranks:
  * Company and cited row are the transfer's, so transfers are ranked once
  * (equal keys, equal ranks), stakes likewise by key, and the stakes are put
  * in order by stake rank, then (stably) by transfer rank: two counting sorts
- * over typed arrays, no comparison per pair of stakes.
+ * over typed arrays, no comparison per pair of stakes. The result is the
+ * list picked in that order (an Int32Array of indices, no object per stake).
  */
-export function sortReturning(items: readonly Returning[]): Returning[] {
+export function sortReturning(items: ReturningList): ReturningList {
   const n = items.length;
   // Transfers by their index (dense), stakes by a number given on first sight.
   let transferSlots = new Int32Array(1024).fill(-1);
@@ -83,9 +84,10 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
   const sOf = new Int32Array(n);
   let lastT: Transfer | undefined;
   let lastTid = -1;
+  let lastS: Stake | undefined;
+  let lastSid = -1;
   for (let i = 0; i < n; i++) {
-    const c = items[i]!;
-    const t = c.transfer;
+    const t = items.transferAt(i);
     if (t !== lastT) {
       if (t.index >= transferSlots.length) {
         const grown = new Int32Array(Math.max(2 * transferSlots.length, t.index + 1)).fill(-1);
@@ -102,14 +104,18 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
       lastTid = id;
     }
     tOf[i] = lastTid;
-    const s = c.stake;
-    let sid = stakeIds.get(s);
-    if (sid === undefined) {
-      sid = stakes.length;
-      stakeIds.set(s, sid);
-      stakes.push(s);
+    const s = items.stakeAt(i);
+    if (s !== lastS) {
+      let sid = stakeIds.get(s);
+      if (sid === undefined) {
+        sid = stakes.length;
+        stakeIds.set(s, sid);
+        stakes.push(s);
+      }
+      lastS = s;
+      lastSid = sid;
     }
-    sOf[i] = sid;
+    sOf[i] = lastSid;
   }
   // Transfer ranks: by company, then the cited row's timestamp and order.
   const cited = transfers.map((t) => t.payeeRow ?? t.payerRow!);
@@ -139,15 +145,12 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
     tOf[i] = tRank[tOf[i]!]!;
     sOf[i] = sRank[sOf[i]!]!;
   }
-  // Processing order, by stake rank into `order`, then by transfer rank back into `sorted` indices.
-  const start = new Int32Array(n);
-  for (let i = 0; i < n; i++) start[i] = i;
+  // Processing order, by stake rank into `order`, then by transfer rank into `sorted` (sOf's memory: its ranks are used).
   const order = new Int32Array(n);
-  countingSort(start, order, sOf, stakeRanks);
-  countingSort(order, start, tOf, transferRanks);
-  const sorted = new Array<Returning>(n);
-  for (let k = 0; k < n; k++) sorted[k] = items[start[k]!]!;
-  return sorted;
+  countingSort(null, order, sOf, stakeRanks);
+  const sorted = sOf;
+  countingSort(order, sorted, tOf, transferRanks);
+  return new ReturningPicked(items, sorted);
 }
 
 /**
@@ -157,20 +160,19 @@ export function sortReturning(items: readonly Returning[]): Returning[] {
  * direct) in order of first appearance, their count and total. One pass; a
  * row's text is made only for the stakes drawn.
  */
-export function circularFlows(returning: readonly Returning[], digits: number): CircularFlows {
+export function circularFlows(returning: ReturningList, digits: number): CircularFlows {
   const money = (m: bigint): string => formatAmount(m, digits);
-  const top: { index: number; item: Returning; minor: bigint }[] = [];
+  const top: { index: number; minor: bigint }[] = [];
   const loops: LoopSum[] = [];
   const byInvestor = new Map<string, Map<string, Map<string | null, LoopSum>>>();
   let worst = 0;
   let all = 0n;
   const before = (aMinor: bigint, aIndex: number, b: { index: number; minor: bigint }): boolean => aMinor > b.minor || (aMinor === b.minor && aIndex < b.index);
   for (let index = 0; index < returning.length; index++) {
-    const c = returning[index]!;
-    const minor = c.amount;
+    const minor = returning.amountAt(index);
     all += minor;
-    const t = c.transfer;
-    const s = c.stake;
+    const t = returning.transferAt(index);
+    const s = returning.stakeAt(index);
     const investor = t.payee;
     const investee = s.investee;
     const payer = investee === t.payer ? null : t.payer;
@@ -185,8 +187,8 @@ export function circularFlows(returning: readonly Returning[], digits: number): 
       loops.push(added);
     } else loop.minor += minor;
     if (top.length < DRAWN_FLOWS || before(minor, index, top[worst]!)) {
-      if (top.length < DRAWN_FLOWS) top.push({ index, item: c, minor });
-      else top[worst] = { index, item: c, minor };
+      if (top.length < DRAWN_FLOWS) top.push({ index, minor });
+      else top[worst] = { index, minor };
       worst = 0;
       for (let i = 1; i < top.length; i++) if (before(top[worst]!.minor, top[worst]!.index, top[i]!)) worst = i;
     }
@@ -194,7 +196,7 @@ export function circularFlows(returning: readonly Returning[], digits: number): 
   top.sort((a, b) => (before(a.minor, a.index, b) ? -1 : 1));
   return {
     header: CIRCULAR_COLUMNS.map(([name]) => name),
-    top: top.map((f) => ({ row: circularRow(f.item, money), minor: f.minor })),
+    top: top.map((f) => ({ row: circularRow(returning.at(f.index), money), minor: f.minor })),
     loops,
     count: returning.length,
     all,

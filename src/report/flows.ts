@@ -198,15 +198,16 @@ export function layoutFlows(bands: readonly FlowBand[]): FlowLayout {
   const ribbons: LaidRibbon[] = bands.map((b, i) => {
     const o = out[i] as number[];
     const n = into[i] as number[];
-    let d = `M${round(xOf(0) + NODE_WIDTH)} ${round(o[0] as number)}`;
+    // Pieces joined once: a flat string (tens of thousands of ribbons kept as trees of `+=` pieces took ~2 KB each).
+    const d: (string | number)[] = ['M', round(xOf(0) + NODE_WIDTH), ' ', round(o[0] as number)];
     for (let c = 1; c < 4; c++) {
       const x0 = xOf(c - 1) + NODE_WIDTH;
       const x1 = xOf(c);
       const mid = (x0 + x1) / 2;
-      d += `C${round(mid)} ${round(o[c - 1] as number)} ${round(mid)} ${round(n[c] as number)} ${round(x1)} ${round(n[c] as number)}`;
-      if (c < 3) d += `L${round(x1 + NODE_WIDTH)} ${round(o[c] as number)}`;
+      d.push('C', round(mid), ' ', round(o[c - 1] as number), ' ', round(mid), ' ', round(n[c] as number), ' ', round(x1), ' ', round(n[c] as number));
+      if (c < 3) d.push('L', round(x1 + NODE_WIDTH), ' ', round(o[c] as number));
     }
-    return { band: i, d, width: round(widthOf(i)), colour: colour.get(b.investor) as number };
+    return { band: i, d: d.join(''), width: round(widthOf(i)), colour: colour.get(b.investor) as number };
   });
 
   const nodes: LaidNode[] = [];

@@ -289,7 +289,8 @@ function flowsOf(t: TableRows, digits: number): CircularFlows {
   return { header: t.header, top, loops: [...loops.values()], count, all };
 }
 
-function loopsPart(circular: TableRows | CircularFlows, digits: number): string {
+/** The loops part, in pieces (tens of thousands of ribbons are written as they are made, not joined into one string first). */
+function* loopsPart(circular: TableRows | CircularFlows, digits: number): Generator<string> {
   const cols = ['company', 'id', 'date', 'kind', 'payer', 'category', 'investee', 'deal', 'route', 'amount', 'source'] as const;
   const flows = 'top' in circular ? circular : flowsOf(circular, digits);
   const get = reader({ header: flows.header, rows: [] }, cols);
@@ -298,7 +299,10 @@ function loopsPart(circular: TableRows | CircularFlows, digits: number): string 
   const intro =
     '<p>Every returning stake of the period is a ribbon: from the investor into the company it invested in, on through the company that paid it back (when the route is indirect), and back to the investor, where it was booked as revenue (or received as its <em>kind</em> says). Widths are to scale; ribbons of one loop run side by side. ' +
     `The ${DRAWN_FLOWS} largest are drawn one by one in the investor's colour, each labelled with its amount; the others of each loop are one pale ribbon. The figures are those of circular.csv.</p>`;
-  if (count === 0) return `<section id="loops"><h2>3. The loops</h2>${intro}<p>No investor's money came back in this period.</p></section>`;
+  if (count === 0) {
+    yield `<section id="loops"><h2>3. The loops</h2>${intro}<p>No investor's money came back in this period.</p></section>`;
+    return;
+  }
   // A stake of 0.00 (none is expected) would have no width: it is listed, not drawn.
   const bands: FlowBand[] = top.filter((f) => f.minor > 0n).map((f) => ({
     investor: get(f.row, 'company'),
@@ -319,7 +323,6 @@ function loopsPart(circular: TableRows | CircularFlows, digits: number): string 
   for (const loop of loops.values()) {
     if (loop.minor > 0n) bands.push({ investor: loop.investor, investee: loop.investee, payer: loop.payer, weight: Number(loop.minor), label: null });
   }
-  const svg = bands.length === 0 ? '' : loopsSvg(layoutFlows(bands), bands);
   const body = top
     .map(
       (f, k) =>
@@ -331,18 +334,22 @@ function loopsPart(circular: TableRows | CircularFlows, digits: number): string 
       ? ''
       : `<tfoot><tr data-part="rest"><td colspan="12">and <span data-col="rest_count">${restCount}</span> more returning stake${restCount === 1 ? '' : 's'}, not drawn one by one (the pale ribbons), of <span data-col="rest_amount">${e(withSeparators(formatAmount(rest, digits)))}</span> in all</td></tr></tfoot>`;
   const table = `<div class="wide"><table data-report="circular.csv"><thead><tr><th class="n">#</th><th>investor</th><th>investee</th><th>payer</th><th>route</th><th>kind</th><th>category</th><th>deal</th><th>id</th><th>date</th><th class="n">amount</th><th>source</th></tr></thead><tbody>${body}</tbody>${restLine}</table></div>`;
-  return `<section id="loops"><h2>3. The loops</h2>${intro}${svg}${table}</section>`;
+  yield `<section id="loops"><h2>3. The loops</h2>${intro}`;
+  if (bands.length > 0) yield* loopsSvg(layoutFlows(bands), bands);
+  yield `${table}</section>`;
 }
 
-function loopsSvg(layout: FlowLayout, bands: readonly FlowBand[]): string {
-  const ribbons = layout.ribbons
-    .map((r) => {
-      const b = bands[r.band] as FlowBand;
-      const stroke = ` stroke="${PALETTE[r.colour % PALETTE.length] as string}"`;
-      const title = `${b.investor} → ${b.investee}${b.payer === null ? '' : ` → ${b.payer}`} → ${b.investor}`;
-      return `<path${b.label === null ? ' class="rest"' : ''}${stroke} stroke-width="${num(Math.max(r.width, 0.3))}" d="${r.d}"><title>${e(title)}</title></path>`;
-    })
-    .join('');
+/** Ribbons per piece of report.html. */
+const RIBBONS_A_PIECE = 256;
+
+/** The picture of the loops, in pieces: its head, the ribbons a few hundred at a time, its nodes and labels. */
+function* loopsSvg(layout: FlowLayout, bands: readonly FlowBand[]): Generator<string> {
+  const ribbon = (r: FlowLayout['ribbons'][number]): string => {
+    const b = bands[r.band] as FlowBand;
+    const stroke = ` stroke="${PALETTE[r.colour % PALETTE.length] as string}"`;
+    const title = `${b.investor} → ${b.investee}${b.payer === null ? '' : ` → ${b.payer}`} → ${b.investor}`;
+    return `<path${b.label === null ? ' class="rest"' : ''}${stroke} stroke-width="${num(Math.max(r.width, 0.3))}" d="${r.d}"><title>${e(title)}</title></path>`;
+  };
   const nodes = layout.nodes.map((n) => `<rect x="${num(n.x)}" y="${num(n.y)}" width="12" height="${num(n.height)}" fill="#333"/>`).join('');
   const leaders = layout.labels
     .filter((l) => l.leader !== null)
@@ -355,7 +362,10 @@ function loopsSvg(layout: FlowLayout, bands: readonly FlowBand[]): string {
     .map((l) => `<text class="${l.kind === 'column' ? 'col' : l.kind}" x="${num(l.x)}" y="${num(l.y)}"${l.anchor === 'start' ? '' : ` text-anchor="${l.anchor}"`}>${e(l.text)}</text>`)
     .join('');
   const description = `The loops: ${COLUMN_TITLES.join(', ')}; ${FLOW_HEIGHT} pixels of ribbon height stand for all the returning stakes of the period.`;
-  return `<svg class="loops" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" role="img" aria-label="${e(description)}"><g class="ribbons">${ribbons}</g><g>${nodes}</g><g>${leaders}</g><g>${labels}</g></svg>`;
+  yield `<svg class="loops" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" role="img" aria-label="${e(description)}"><g class="ribbons">`;
+  const ribbons = layout.ribbons;
+  for (let k = 0; k < ribbons.length; k += RIBBONS_A_PIECE) yield ribbons.slice(k, k + RIBBONS_A_PIECE).map(ribbon).join('');
+  yield `</g><g>${nodes}</g><g>${leaders}</g><g>${labels}</g></svg>`;
 }
 
 function exposurePart(t: TableRows | null, digits: number): string {
@@ -401,9 +411,14 @@ function exposurePart(t: TableRows | null, digits: number): string {
 
 /** The whole page. */
 export function reportHtml(page: ReportPage): string {
+  return [...reportHtmlChunks(page)].join('');
+}
+
+/** The whole page in pieces, as it is written (the loops part of a large run is millions of characters). */
+export function* reportHtmlChunks(page: ReportPage): Generator<string> {
   const m = page.manifest;
   const title = `roundtrip report: ${m.period}`;
-  return [
+  yield [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -418,7 +433,11 @@ export function reportHtml(page: ReportPage): string {
     `<header><h1>Circular revenue, period ${e(m.period)}</h1><p class="sub">roundtrip ${e(m.version)} · method ${e(m.method)} · earmarks ${m.earmark ? 'on' : 'off'} · amounts in ${e(m.currency)}</p></header>`,
     runPart(m),
     revenuePart(page.summary, page.digits),
-    loopsPart(page.circular, page.digits),
+    '',
+  ].join('\n');
+  yield* loopsPart(page.circular, page.digits);
+  yield [
+    '',
     exposurePart(page.exposure, page.digits),
     '<footer><p class="note">Every figure on this page is a figure of this folder\'s CSV reports or manifest.json, as written there (thousands separators added for reading), except the sum of the returning stakes not drawn one by one, which is their exact sum. Bars and ribbons are to scale.</p></footer>',
     '</body>',

@@ -32,7 +32,7 @@ export function manifest(input: ManifestInput): string {
     disputed += s.disputed;
   }
   let returning = 0n;
-  for (const r of report.returning) returning += r.amount;
+  for (let i = 0; i < report.returning.length; i++) returning += report.returning.amountAt(i);
   // fx_difference is counted where it can occur: in a run that read a rates file (SPEC §8).
   const codes = ledgers.fx === undefined ? EXCEPTION_CODES.filter((code) => code !== 'fx_difference') : EXCEPTION_CODES;
   const exceptions = Object.fromEntries(codes.map((code) => [code, report.exceptions.filter((e) => e.code === code).length]));

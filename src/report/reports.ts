@@ -5,7 +5,7 @@
 import { EXCEPTION_CODES, type Exception, type Ledgers, type Row, type Transfer, source } from '../model.js';
 import type { Matched } from '../match/match.js';
 import { formatAmount, percent } from '../money/amount.js';
-import type { Returning, TraceResult } from '../trace/trace.js';
+import { type ReturningList, ReturningPicked, type TraceResult } from '../trace/trace.js';
 import { byCodeUnits as cmp } from '../sort.js';
 import type { Period } from './period.js';
 import { CIRCULAR_COLUMNS, circularRow, sortReturning } from './circular.js';
@@ -36,7 +36,7 @@ export interface PeriodReport {
   readonly period: string;
   readonly revenue: readonly RevenueLine[];
   readonly summary: readonly SummaryLine[];
-  readonly returning: readonly Returning[];
+  readonly returning: ReturningList;
   readonly exceptions: readonly Exception[];
   /** exposure.csv's lines (SPEC §9). */
   readonly exposure: readonly ExposureLine[];
@@ -154,32 +154,39 @@ export function allExceptions(matched: Matched, traced: TraceResult): Exception[
 }
 
 /** The returning stakes in report order (report/circular.ts: by ranks, no comparison per pair of stakes). */
-export function sortedReturning(traced: TraceResult): Returning[] {
+export function sortedReturning(traced: TraceResult): ReturningList {
   return sortReturning(traced.returning);
 }
 
 /** The returning stakes whose cited row falls in the period (the list itself when all do); the test is made once per transfer. */
-function returningIn(period: Period, returning: readonly Returning[]): readonly Returning[] {
+function returningIn(period: Period, returning: ReturningList): ReturningList {
+  const n = returning.length;
   let lastT: Transfer | undefined;
   let inPeriod = false;
-  const test = (r: Returning): boolean => {
-    const t = r.transfer;
+  let kept = 0;
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = returning.transferAt(i);
     if (t !== lastT) {
       lastT = t;
-      inPeriod = period.contains(r.cited.day);
+      inPeriod = period.contains((t.payeeRow ?? (t.payerRow as Row)).day);
     }
-    return inPeriod;
-  };
-  if (returning.every(test)) return returning;
-  lastT = undefined;
-  return returning.filter(test);
+    if (inPeriod) {
+      keep[i] = 1;
+      kept++;
+    }
+  }
+  if (kept === n) return returning;
+  const index = new Int32Array(kept);
+  for (let i = 0, k = 0; i < n; i++) if (keep[i] === 1) index[k++] = i;
+  return new ReturningPicked(returning, index);
 }
 
 /** Selects one period's rows from the run-wide, already sorted lists. */
 export function periodReport(
   period: Period,
   revenue: readonly RevenueLine[],
-  returning: readonly Returning[],
+  returning: ReturningList,
   exceptions: readonly Exception[],
   context: ExposureContext,
   /** summarise(revenue), when already made: the period's summary when every revenue row is in it. */

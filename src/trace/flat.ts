@@ -13,8 +13,8 @@ import { byCodeUnits } from '../sort.js';
 import { runViews, STORE_LIMIT, type ViewInput, type ViewOutput } from './engine.js';
 import { processingOrder } from './order.js';
 import { dealOf, type Stake, stakeKey } from './stake.js';
-import { ReturningAt, ReturningColumns } from './returning.js';
-import type { CompanyBooks, Returning, TraceOptions, TraceResult } from './types.js';
+import { ColumnList, ConcatList, ReturningColumns, ReturningPicked } from './returning.js';
+import type { CompanyBooks, TraceOptions, TraceResult } from './types.js';
 import { unfundedException } from './unfunded.js';
 
 /**
@@ -150,14 +150,14 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
   const { unfunded, origins, books } = prepared.fits ? booksInDoubles(prepared, companies, options) : booksInBigInt(prepared, companies, options);
 
   // Returning stakes: each output is in processing order, and one transfer's come from one output (the payee's investor).
-  // One output is taken as it is; several are merged into one set of columns, in processing order.
+  // The outputs' columns are kept as they came (transferred from the threads, not copied): one output is the list;
+  // several are laid end to end, and the list in processing order picks from them (`slot`: 4 bytes a stake).
   const total = outputs.reduce((n, o) => n + o.count, 0);
-  const only = outputs.length === 1 ? (outputs[0] as ViewOutput) : undefined;
-  const position = only?.position ?? new Int32Array(total);
-  const stake = only?.stake ?? new Int32Array(total);
-  const amount = only?.amount ?? new Float64Array(total);
-  const originCount = only?.origins ?? new Int32Array(total);
-  const big = only === undefined ? new Map<number, bigint>() : new Map(only.bigAmounts);
+  const lists = outputs.map((o) => new ColumnList(new ReturningColumns(order, stakes, o.position, o.stake, o.amount, o.origins, o.bigAmounts)));
+  const base = outputs.length === 1 ? (lists[0] as ColumnList) : new ConcatList(lists);
+  const first: number[] = [];
+  for (let o = 0, n = 0; o < outputs.length; n += (outputs[o] as ViewOutput).count, o++) first.push(n);
+  const slot = outputs.length === 1 ? null : new Int32Array(total);
   const returnedByTransfer = new Array<bigint>(transferCount).fill(0n);
   const next = outputs.map(() => 0);
   let at = 0;
@@ -172,31 +172,22 @@ export function assembleTrace(prepared: Prepared, outputs: readonly ViewOutput[]
     const out = outputs[pick] as ViewOutput;
     const here = out.position[next[pick] as number] as number;
     const t = order[here] as Transfer;
+    const from = first[pick] as number;
     let sum = 0n;
     let small = 0;
     let i = next[pick] as number;
     for (; i < out.count && out.position[i] === here; i++, at++) {
       const x = out.amount[i]!;
-      if (only === undefined) {
-        position[at] = here;
-        stake[at] = out.stake[i]!;
-        amount[at] = x;
-        originCount[at] = out.origins[i]!;
-      }
+      if (slot !== null) slot[at] = from + i;
       // NaN: an amount past Number.MAX_SAFE_INTEGER, kept as a BigInt.
-      if (x !== x) {
-        const exact = out.bigAmounts.get(i) as bigint;
-        if (only === undefined) big.set(at, exact);
-        sum += exact;
-      } else if (small + x <= STORE_LIMIT) small += x;
+      if (x !== x) sum += out.bigAmounts.get(i) as bigint;
+      else if (small + x <= STORE_LIMIT) small += x;
       else sum += BigInt(x);
     }
     next[pick] = i;
     returnedByTransfer[t.index] = sum + BigInt(small);
   }
-  const columns = new ReturningColumns(order, stakes, position, stake, amount, originCount, big);
-  const returning: Returning[] = new Array<Returning>(total);
-  for (let j = 0; j < total; j++) returning[j] = new ReturningAt(columns, j);
+  const returning = slot === null ? base : new ReturningPicked(base, slot);
 
   const views = outputs.flatMap((o) => o.views).sort((x, y) => x.pool - y.pool || x.investor - y.investor);
   const viewProblems = views.flatMap((v) => v.problems.map((p) => `${companies[v.pool]} in ${companies[v.investor]}'s view: ${p}`));

@@ -15,7 +15,7 @@ import { processingOrder } from './order.js';
 import { type Arith, DOUBLE_LIMIT } from './arith.js';
 import { type Parts, type Stake, stakeKey } from './stake.js';
 import { BalanceView, LotView, type View } from './views.js';
-import { ReturningStake } from './returning.js';
+import { ReturningArray, ReturningStake } from './returning.js';
 import type { CompanyBooks, Returning, TraceOptions, TraceResult, ViewSnapshot } from './types.js';
 import { unfundedException } from './unfunded.js';
 
@@ -278,5 +278,5 @@ export function traceWith<A>(m: Arith<A>, transfers: readonly Transfer[], compan
     }
   }
   const engine = { name: 'general', threads: 1, arithmetic: m.name === 'bigint' ? 'bigint' : 'doubles', bigTransfers: 0, bigSplits: 0, draws: 0, outflows: 0, parts: 0 } as const;
-  return { method, earmark: earmarksOn, returnedByTransfer, returning, unfunded, books: finalBooks, origins, viewProblems, state, order, engine };
+  return { method, earmark: earmarksOn, returnedByTransfer, returning: new ReturningArray(returning), unfunded, books: finalBooks, origins, viewProblems, state, order, engine };
 }

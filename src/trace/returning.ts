@@ -1,7 +1,80 @@
-/** A returning stake as a small object: what it tells of the transfer is read from the transfer. */
+/**
+ * Returning stakes: as small objects (the general engine), in columns (the
+ * flat engine), and the lists the reports read (types.ts `ReturningList`):
+ * over an array, over the columns, or picked from another list by an
+ * Int32Array of indices (report order, one period). What a returning stake
+ * tells of its transfer is read from the transfer.
+ */
 import { complementKind, type Kind, type Row, type Transfer } from '../model.js';
 import type { Stake } from './stake.js';
-import type { Returning } from './types.js';
+import type { Returning, ReturningList } from './types.js';
+
+/** A list's stakes one by one, as `at` makes them. */
+function* each(list: ReturningList): Generator<Returning> {
+  for (let i = 0; i < list.length; i++) yield list.at(i);
+}
+
+/** The list of an array of returning stakes (the general engine's, tests'). */
+export class ReturningArray implements ReturningList {
+  constructor(private readonly items: readonly Returning[]) {}
+  get length(): number {
+    return this.items.length;
+  }
+  at(i: number): Returning {
+    return this.items[i]!;
+  }
+  transferAt(i: number): Transfer {
+    return this.items[i]!.transfer;
+  }
+  stakeAt(i: number): Stake {
+    return this.items[i]!.stake;
+  }
+  amountAt(i: number): bigint {
+    return this.items[i]!.amount;
+  }
+  [Symbol.iterator](): Iterator<Returning> {
+    return this.items[Symbol.iterator]();
+  }
+}
+
+/**
+ * Some stakes of a list, in a given order: `index[k]` is the position in
+ * `base` of the k-th. Picking from a picked list picks from its base (one
+ * level of indirection, whatever the number of picks).
+ */
+export class ReturningPicked implements ReturningList {
+  private readonly base: ReturningList;
+  private readonly index: Int32Array;
+  constructor(base: ReturningList, index: Int32Array) {
+    if (base instanceof ReturningPicked) {
+      const composed = new Int32Array(index.length);
+      for (let k = 0; k < index.length; k++) composed[k] = base.index[index[k]!]!;
+      this.base = base.base;
+      this.index = composed;
+    } else {
+      this.base = base;
+      this.index = index;
+    }
+  }
+  get length(): number {
+    return this.index.length;
+  }
+  at(i: number): Returning {
+    return this.base.at(this.index[i]!);
+  }
+  transferAt(i: number): Transfer {
+    return this.base.transferAt(this.index[i]!);
+  }
+  stakeAt(i: number): Stake {
+    return this.base.stakeAt(this.index[i]!);
+  }
+  amountAt(i: number): bigint {
+    return this.base.amountAt(this.index[i]!);
+  }
+  [Symbol.iterator](): Iterator<Returning> {
+    return each(this);
+  }
+}
 
 export class ReturningStake implements Returning {
   /**
@@ -38,9 +111,8 @@ export class ReturningStake implements Returning {
 
 /**
  * The flat engine's returning stakes, in columns (processing order): a
- * million returning stakes are a few typed arrays, and each `Returning` the
- * reports read is a two-field object pointing into them (no amount or
- * count held per object).
+ * million returning stakes are a few typed arrays (20 bytes a stake), read
+ * as a list by `ColumnList`.
  */
 export class ReturningColumns {
   constructor(
@@ -55,6 +127,34 @@ export class ReturningColumns {
     readonly origins: Int32Array,
     readonly big: ReadonlyMap<number, bigint>,
   ) {}
+}
+
+/**
+ * The list of the flat engine's columns: each `Returning` made by `at` is a
+ * short-lived two-field object pointing into them (the columns themselves
+ * are not iterable, so two such objects compare by their index alone).
+ */
+export class ColumnList implements ReturningList {
+  constructor(private readonly table: ReturningColumns) {}
+  get length(): number {
+    return this.table.position.length;
+  }
+  at(i: number): Returning {
+    return new ReturningAt(this.table, i);
+  }
+  transferAt(i: number): Transfer {
+    return this.table.order[this.table.position[i]!]!;
+  }
+  stakeAt(i: number): Stake {
+    return this.table.stakes[this.table.stake[i]!]!;
+  }
+  amountAt(i: number): bigint {
+    const x = this.table.amount[i]!;
+    return x === x ? BigInt(x) : this.table.big.get(i)!;
+  }
+  [Symbol.iterator](): Iterator<Returning> {
+    return each(this);
+  }
 }
 
 export class ReturningAt implements Returning {
@@ -91,5 +191,48 @@ export class ReturningAt implements Returning {
   }
   get category(): string {
     return this.cited.category;
+  }
+}
+
+/**
+ * Lists laid end to end: the stakes of the first, then those of the second…
+ * (the threads' outputs, read in processing order through a pick).
+ */
+export class ConcatList implements ReturningList {
+  private readonly starts: Int32Array;
+  readonly length: number;
+  constructor(private readonly lists: readonly ReturningList[]) {
+    this.starts = new Int32Array(lists.length);
+    let n = 0;
+    lists.forEach((l, k) => {
+      this.starts[k] = n;
+      n += l.length;
+    });
+    this.length = n;
+  }
+  /** The list holding stake `i` (the last whose start is at most `i`). */
+  private which(i: number): number {
+    let k = this.starts.length - 1;
+    while (this.starts[k]! > i) k--;
+    return k;
+  }
+  at(i: number): Returning {
+    const k = this.which(i);
+    return this.lists[k]!.at(i - this.starts[k]!);
+  }
+  transferAt(i: number): Transfer {
+    const k = this.which(i);
+    return this.lists[k]!.transferAt(i - this.starts[k]!);
+  }
+  stakeAt(i: number): Stake {
+    const k = this.which(i);
+    return this.lists[k]!.stakeAt(i - this.starts[k]!);
+  }
+  amountAt(i: number): bigint {
+    const k = this.which(i);
+    return this.lists[k]!.amountAt(i - this.starts[k]!);
+  }
+  [Symbol.iterator](): Iterator<Returning> {
+    return each(this);
   }
 }

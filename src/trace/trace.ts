@@ -24,7 +24,8 @@ import { fitsDoubles, traceWith } from './general.js';
 import { threadsAvailable, traceFlatInThreads } from './threads.js';
 import type { TraceOptions, TraceResult } from './types.js';
 
-export type { CompanyBooks, Returning, TraceEngine, TraceOptions, TraceResult, TransferDetail, ViewSnapshot } from './types.js';
+export type { CompanyBooks, Returning, ReturningList, TraceEngine, TraceOptions, TraceResult, TransferDetail, ViewSnapshot } from './types.js';
+export { ReturningArray, ReturningPicked } from './returning.js';
 export { engineLabel } from './types.js';
 
 /** With `auto`, threads trace from this many transfers... */

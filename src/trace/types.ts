@@ -33,6 +33,23 @@ export interface Returning {
   readonly origins: number;
 }
 
+/**
+ * The returning stakes of a run, held compactly: a run can bring millions
+ * home, so they are a list over columns (the flat engine), over an array
+ * (the general engine), or over an Int32Array of indices into another list
+ * (report order, one period). `at` makes a short-lived object; the loops over
+ * every stake read a stake's transfer, stake and amount without one.
+ */
+export interface ReturningList extends Iterable<Returning> {
+  readonly length: number;
+  /** The `i`-th returning stake (0 ≤ i < length). */
+  at(i: number): Returning;
+  /** `at(i).transfer`, `at(i).stake`, `at(i).amount`, without making the object. */
+  transferAt(i: number): Transfer;
+  stakeAt(i: number): Stake;
+  amountAt(i: number): bigint;
+}
+
 export interface CompanyBooks {
   received: bigint;
   paid: bigint;
@@ -68,7 +85,7 @@ export interface TraceResult {
   /** Returning money per transfer index (the circular part of a revenue receipt). */
   readonly returnedByTransfer: readonly bigint[];
   /** Every returning stake, in processing order. */
-  readonly returning: readonly Returning[];
+  readonly returning: ReturningList;
   readonly unfunded: readonly Exception[];
   readonly books: ReadonlyMap<string, CompanyBooks>;
   /** The investment transfers that created each stake, in processing order. */

@@ -9,7 +9,7 @@
 import { source, type Transfer } from '../model.js';
 import { formatAmount } from '../money/amount.js';
 import { CIRCULAR_COLUMNS } from '../report/circular.js';
-import type { Returning } from '../trace/trace.js';
+import type { ReturningList } from '../trace/trace.js';
 import type { Stake } from '../trace/stake.js';
 import { csvField, guardFormula, type CsvOptions } from './csv.js';
 
@@ -23,7 +23,7 @@ const CHUNK = 256;
  * company, id, date, kind, payer, category and source are its transfer's,
  * made into text once per run of one transfer.
  */
-export function* circularChunks(returning: Iterable<Returning>, digits: number, options: CsvOptions): Generator<string> {
+export function* circularChunks(returning: ReturningList, digits: number, options: CsvOptions): Generator<string> {
   const text = (value: string): string => csvField(guardFormula(value));
   yield `${options.bom ? '\uFEFF' : ''}${CIRCULAR_COLUMNS.map(([name]) => csvField(name)).join(',')}\r\n`;
   const stakeText = new Map<Stake, string>();
@@ -33,19 +33,20 @@ export function* circularChunks(returning: Iterable<Returning>, digits: number, 
   let payer = '';
   let lines = '';
   let count = 0;
-  for (const c of returning) {
-    const t = c.transfer;
+  for (let i = 0; i < returning.length; i++) {
+    const t = returning.transferAt(i);
     if (t !== lastT) {
       lastT = t;
       payer = t.payer;
+      const c = returning.at(i);
       const cited = c.cited;
       head = `${text(c.company)},${text(c.row?.id ?? '')},${text(cited.date)},${text(c.kind)},${text(payer)},${text(c.category)},`;
       tail = `,${text(source(cited))}\r\n`;
     }
-    const s = c.stake;
+    const s = returning.stakeAt(i);
     let st = stakeText.get(s);
     if (st === undefined) stakeText.set(s, (st = `${text(s.investee)},${text(s.deal)},`));
-    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${formatAmount(c.amount, digits)}${tail}`;
+    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${formatAmount(returning.amountAt(i), digits)}${tail}`;
     if (++count === CHUNK) {
       yield lines;
       lines = '';

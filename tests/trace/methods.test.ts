@@ -348,7 +348,7 @@ describe('what the returning money says', () => {
     const rec = reconcileLedgers(b.ledgers(), { method: 'lifo', earmark: true });
     // lifo: OpenAI [rest 100, N#T1 100]: 20 → N 20 (direct); 50 → N 50 to Oracle;
     // Oracle [rest 100, N 50] pays 60 → N 50 + rest 10 (indirect).
-    expect(rec.returning.map((r) => [r.company, r.transfer.payer, r.stake.key, r.stake.deal, cents(r.amount)])).toEqual([
+    expect([...rec.returning].map((r) => [r.company, r.transfer.payer, r.stake.key, r.stake.deal, cents(r.amount)])).toEqual([
       ['nvidia', 'openai', 'nvidia>openai#T1', 'T1', '20.00'],
       ['nvidia', 'oracle', 'nvidia>openai#T1', 'T1', '50.00'],
     ]);
