@@ -75,6 +75,20 @@ export function allocateRestInto(n: number, rest: number, stakes: ArrayLike<numb
 }
 
 /**
+ * `allocateRestInto` without the copy (the trace's hot path): returns the
+ * array holding the parts [0..k], the split's own scratch (good until the
+ * next split) or, for a split larger than the scratch, `parts`.
+ */
+export function allocateRest(n: number, rest: number, stakes: ArrayLike<number>, k: number, total: number, parts: Float64Array): Float64Array {
+  if (k + 1 > CAPACITY) {
+    splitHuge(n, true, rest, stakes, k, total, parts);
+    return parts;
+  }
+  if (k + 1 < ESTIMATE_FROM || !splitEstimated(n, true, rest, stakes, k, total, ESTIMATE_ERROR)) splitExact(n, true, rest, stakes, k, total);
+  return PARTS;
+}
+
+/**
  * The double path over [rest (when `withRest`), weights[0..k)] into parts:
  * the estimate first (`splitEstimated`), the exact remainders of every part
  * (`splitExact`) when the estimate cannot decide.

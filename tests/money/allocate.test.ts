@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocateBig, allocateEstimatedInto, allocateExactInto, allocateRestInto, allocateSafeInto, ESTIMATE_ERROR, lastRemainders } from '../../src/money/allocate.js';
+import { allocate, allocateBig, allocateEstimatedInto, allocateExactInto, allocateRest, allocateRestInto, allocateSafeInto, ESTIMATE_ERROR, lastRemainders } from '../../src/money/allocate.js';
 import { formatAmount, percent } from '../../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
@@ -120,7 +120,7 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
     );
   });
 
-  it("the trace's entry points (allocateRestInto, allocateSafeInto: reciprocal quotient, bucketed leftover units) on views of up to 300 stakes", () => {
+  it("the trace's entry points (allocateRestInto, allocateRest, allocateSafeInto: estimated or exact splits) on views of up to 300 stakes", () => {
     // Weights as the trace meets them: a rest and stakes of all sizes below 2^50, many equal (ties), some zero;
     // a scratch parts buffer longer than the split and reused from call to call, as the engine's is.
     const parts = new Float64Array(512).fill(-1);
@@ -137,6 +137,8 @@ describe('allocate: the double path gives the BigInt path\'s integers', () => {
           const expected = allocateBig(n, weights, total).map(Number);
           allocateRestInto(Number(n), Number(rest), stakes.map(Number), stakes.length, Number(total), parts);
           expect(Array.from(parts.subarray(0, weights.length))).toEqual(expected);
+          const held = allocateRest(Number(n), Number(rest), stakes.map(Number), stakes.length, Number(total), parts);
+          expect(Array.from(held.subarray(0, weights.length))).toEqual(expected);
           allocateSafeInto(Number(n), new Float64Array(weights.map(Number)), weights.length, Number(total), parts);
           expect(Array.from(parts.subarray(0, weights.length))).toEqual(expected);
         },
