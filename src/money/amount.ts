@@ -47,6 +47,17 @@ export function formatAmount(minor: bigint, digits: number): string {
   return `${negative ? '-' : ''}${text.slice(0, cut)}.${text.slice(cut)}`;
 }
 
+/** `formatAmount` for minor units held in an exact double (a whole number, |x| ≤ Number.MAX_SAFE_INTEGER): the same text, with no BigInt made. */
+export function formatMinor(x: number, digits: number): string {
+  const negative = x < 0;
+  // A whole number below 2^53 prints as its plain digits.
+  const abs = String(negative ? -x : x);
+  if (digits === 0) return (negative ? '-' : '') + abs;
+  const text = abs.padStart(digits + 1, '0');
+  const cut = text.length - digits;
+  return `${negative ? '-' : ''}${text.slice(0, cut)}.${text.slice(cut)}`;
+}
+
 /**
  * `100 × part / whole` with two decimals, rounded half to even
  * (SPEC §4). `whole` must be positive; `part` non-negative.

@@ -162,33 +162,49 @@ export function sortReturning(items: ReturningList): ReturningList {
  */
 export function circularFlows(returning: ReturningList, digits: number): CircularFlows {
   const money = (m: bigint): string => formatAmount(m, digits);
-  const top: { index: number; minor: bigint }[] = [];
-  const loops: LoopSum[] = [];
-  const byInvestor = new Map<string, Map<string, Map<string | null, LoopSum>>>();
+  const top: Flow[] = [];
+  const sums: Sum[] = [];
+  const byInvestor = new Map<string, Map<string, Map<string | null, Sum>>>();
+  const all: Sum = { investor: '', investee: '', payer: null, minor: 0n, small: 0 };
   let worst = 0;
-  let all = 0n;
-  const before = (aMinor: bigint, aIndex: number, b: { index: number; minor: bigint }): boolean => aMinor > b.minor || (aMinor === b.minor && aIndex < b.index);
+  let lastT: Transfer | undefined;
+  let lastS: Stake | undefined;
+  let lastSum = all;
   for (let index = 0; index < returning.length; index++) {
-    const minor = returning.amountAt(index);
-    all += minor;
+    const x = returning.minorAt(index);
     const t = returning.transferAt(index);
     const s = returning.stakeAt(index);
-    const investor = t.payee;
-    const investee = s.investee;
-    const payer = investee === t.payer ? null : t.payer;
-    let byInvestee = byInvestor.get(investor);
-    if (byInvestee === undefined) byInvestor.set(investor, (byInvestee = new Map()));
-    let byPayer = byInvestee.get(investee);
-    if (byPayer === undefined) byInvestee.set(investee, (byPayer = new Map()));
-    const loop = byPayer.get(payer);
-    if (loop === undefined) {
-      const added = { investor, investee, payer, minor };
-      byPayer.set(payer, added);
-      loops.push(added);
-    } else loop.minor += minor;
-    if (top.length < DRAWN_FLOWS || before(minor, index, top[worst]!)) {
-      if (top.length < DRAWN_FLOWS) top.push({ index, minor });
-      else top[worst] = { index, minor };
+    // Stakes of one transfer and stake come together (report order): their loop is looked up once.
+    if (t !== lastT || s !== lastS) {
+      lastT = t;
+      lastS = s;
+      const investor = t.payee;
+      const investee = s.investee;
+      const payer = investee === t.payer ? null : t.payer;
+      let byInvestee = byInvestor.get(investor);
+      if (byInvestee === undefined) byInvestor.set(investor, (byInvestee = new Map()));
+      let byPayer = byInvestee.get(investee);
+      if (byPayer === undefined) byInvestee.set(investee, (byPayer = new Map()));
+      let sum = byPayer.get(payer);
+      if (sum === undefined) {
+        sum = { investor, investee, payer, minor: 0n, small: 0 };
+        byPayer.set(payer, sum);
+        sums.push(sum);
+      }
+      lastSum = sum;
+    }
+    if (x === x) {
+      add(all, x);
+      add(lastSum, x);
+    } else {
+      const m = returning.amountAt(index);
+      all.minor += m;
+      lastSum.minor += m;
+    }
+    if (top.length < DRAWN_FLOWS || beats(returning, x, index, top[worst]!)) {
+      const flow = { index, x, minor: x === x ? BigInt(x) : returning.amountAt(index) };
+      if (top.length < DRAWN_FLOWS) top.push(flow);
+      else top[worst] = flow;
       worst = 0;
       for (let i = 1; i < top.length; i++) if (before(top[worst]!.minor, top[worst]!.index, top[i]!)) worst = i;
     }
@@ -197,8 +213,46 @@ export function circularFlows(returning: ReturningList, digits: number): Circula
   return {
     header: CIRCULAR_COLUMNS.map(([name]) => name),
     top: top.map((f) => ({ row: circularRow(returning.at(f.index), money), minor: f.minor })),
-    loops,
+    loops: sums.map((l): LoopSum => ({ investor: l.investor, investee: l.investee, payer: l.payer, minor: l.minor + BigInt(l.small) })),
     count: returning.length,
-    all,
+    all: all.minor + BigInt(all.small),
   };
+}
+
+/** One of the largest flows: its index, its amount as a double (NaN past 2^53 − 1) and exactly. */
+interface Flow {
+  readonly index: number;
+  readonly x: number;
+  readonly minor: bigint;
+}
+
+/** A loop's sum in the making: in doubles while exact (`small`), the rest carried in BigInt. */
+interface Sum {
+  readonly investor: string;
+  readonly investee: string;
+  readonly payer: string | null;
+  minor: bigint;
+  small: number;
+}
+
+/** Adds x (an exact double) to a sum, carrying into BigInt before the double would pass Number.MAX_SAFE_INTEGER. */
+function add(sum: Sum, x: number): void {
+  const next = sum.small + x;
+  // Both terms exact: a sum within the limit is exact, one past it is carried whole.
+  if (next <= Number.MAX_SAFE_INTEGER) sum.small = next;
+  else {
+    sum.minor += BigInt(sum.small);
+    sum.small = x;
+  }
+}
+
+/** Does flow a (amount `aMinor`, index `aIndex`) come before b: larger, then earlier in circular.csv. */
+function before(aMinor: bigint, aIndex: number, b: Flow): boolean {
+  return aMinor > b.minor || (aMinor === b.minor && aIndex < b.index);
+}
+
+/** `before` for a stake read as a double (no BigInt made unless one of the two amounts passes 2^53 − 1). */
+function beats(list: ReturningList, x: number, index: number, b: Flow): boolean {
+  if (x === x && b.x === b.x) return x > b.x || (x === b.x && index < b.index);
+  return before(x === x ? BigInt(x) : list.amountAt(index), index, b);
 }

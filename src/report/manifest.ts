@@ -2,6 +2,7 @@
 import { EXCEPTION_CODES, type CurrencyInfo, type Ledgers } from '../model.js';
 import { formatAmount } from '../money/amount.js';
 import type { Method } from '../trace/methods.js';
+import { totalOf } from '../trace/trace.js';
 import { VERSION } from '../version.js';
 import type { CheckResult } from './check.js';
 import type { PeriodReport } from './reports.js';
@@ -31,8 +32,7 @@ export function manifest(input: ManifestInput): string {
     circular += s.circular;
     disputed += s.disputed;
   }
-  let returning = 0n;
-  for (let i = 0; i < report.returning.length; i++) returning += report.returning.amountAt(i);
+  const returning = totalOf(report.returning);
   // fx_difference is counted where it can occur: in a run that read a rates file (SPEC §8).
   const codes = ledgers.fx === undefined ? EXCEPTION_CODES.filter((code) => code !== 'fx_difference') : EXCEPTION_CODES;
   const exceptions = Object.fromEntries(codes.map((code) => [code, report.exceptions.filter((e) => e.code === code).length]));

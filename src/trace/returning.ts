@@ -9,6 +9,24 @@ import { complementKind, type Kind, type Row, type Transfer } from '../model.js'
 import type { Stake } from './stake.js';
 import type { Returning, ReturningList } from './types.js';
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The sum of a list's amounts: in doubles while exact, carried into BigInt before a double would pass Number.MAX_SAFE_INTEGER. */
+export function totalOf(list: ReturningList): bigint {
+  let small = 0;
+  let big = 0n;
+  for (let i = 0; i < list.length; i++) {
+    const x = list.minorAt(i);
+    if (x !== x) big += list.amountAt(i);
+    else if (small + x <= Number.MAX_SAFE_INTEGER) small += x;
+    else {
+      big += BigInt(small);
+      small = x;
+    }
+  }
+  return big + BigInt(small);
+}
+
 /** A list's stakes one by one, as `at` makes them. */
 function* each(list: ReturningList): Generator<Returning> {
   for (let i = 0; i < list.length; i++) yield list.at(i);
@@ -31,6 +49,10 @@ export class ReturningArray implements ReturningList {
   }
   amountAt(i: number): bigint {
     return this.items[i]!.amount;
+  }
+  minorAt(i: number): number {
+    const x = this.items[i]!.amount;
+    return x <= SAFE ? Number(x) : Number.NaN;
   }
   [Symbol.iterator](): Iterator<Returning> {
     return this.items[Symbol.iterator]();
@@ -70,6 +92,9 @@ export class ReturningPicked implements ReturningList {
   }
   amountAt(i: number): bigint {
     return this.base.amountAt(this.index[i]!);
+  }
+  minorAt(i: number): number {
+    return this.base.minorAt(this.index[i]!);
   }
   [Symbol.iterator](): Iterator<Returning> {
     return each(this);
@@ -152,6 +177,9 @@ export class ColumnList implements ReturningList {
     const x = this.table.amount[i]!;
     return x === x ? BigInt(x) : this.table.big.get(i)!;
   }
+  minorAt(i: number): number {
+    return this.table.amount[i]!;
+  }
   [Symbol.iterator](): Iterator<Returning> {
     return each(this);
   }
@@ -231,6 +259,10 @@ export class ConcatList implements ReturningList {
   amountAt(i: number): bigint {
     const k = this.which(i);
     return this.lists[k]!.amountAt(i - this.starts[k]!);
+  }
+  minorAt(i: number): number {
+    const k = this.which(i);
+    return this.lists[k]!.minorAt(i - this.starts[k]!);
   }
   [Symbol.iterator](): Iterator<Returning> {
     return each(this);

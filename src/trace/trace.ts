@@ -25,7 +25,7 @@ import { threadsAvailable, traceFlatInThreads } from './threads.js';
 import type { TraceOptions, TraceResult } from './types.js';
 
 export type { CompanyBooks, Returning, ReturningList, TraceEngine, TraceOptions, TraceResult, TransferDetail, ViewSnapshot } from './types.js';
-export { ReturningArray, ReturningPicked } from './returning.js';
+export { ReturningArray, ReturningPicked, totalOf } from './returning.js';
 export { engineLabel } from './types.js';
 
 /** With `auto`, threads trace from this many transfers... */

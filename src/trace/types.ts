@@ -48,6 +48,8 @@ export interface ReturningList extends Iterable<Returning> {
   transferAt(i: number): Transfer;
   stakeAt(i: number): Stake;
   amountAt(i: number): bigint;
+  /** The amount as an exact double, NaN where it passes Number.MAX_SAFE_INTEGER (then `amountAt` has it): sums over millions of stakes without a BigInt each. */
+  minorAt(i: number): number;
 }
 
 export interface CompanyBooks {

@@ -7,7 +7,7 @@
  * (tests/report/circular.test.ts compares them).
  */
 import { source, type Transfer } from '../model.js';
-import { formatAmount } from '../money/amount.js';
+import { formatAmount, formatMinor } from '../money/amount.js';
 import { CIRCULAR_COLUMNS } from '../report/circular.js';
 import type { ReturningList } from '../trace/trace.js';
 import type { Stake } from '../trace/stake.js';
@@ -46,7 +46,9 @@ export function* circularChunks(returning: ReturningList, digits: number, option
     const s = returning.stakeAt(i);
     let st = stakeText.get(s);
     if (st === undefined) stakeText.set(s, (st = `${text(s.investee)},${text(s.deal)},`));
-    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${formatAmount(returning.amountAt(i), digits)}${tail}`;
+    const x = returning.minorAt(i);
+    const amount = x === x ? formatMinor(x, digits) : formatAmount(returning.amountAt(i), digits);
+    lines += `${head}${st}${s.investee === payer ? 'direct' : 'indirect'},${amount}${tail}`;
     if (++count === CHUNK) {
       yield lines;
       lines = '';

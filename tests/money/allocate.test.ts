@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate, allocateBig, allocateEstimatedInto, allocateExactInto, allocateRest, allocateRestInto, allocateSafeInto, ESTIMATE_ERROR, lastRemainders } from '../../src/money/allocate.js';
-import { formatAmount, percent } from '../../src/money/amount.js';
+import { formatAmount, formatMinor, percent } from '../../src/money/amount.js';
 
 describe('allocate (SPEC §3.1)', () => {
   it('splits the rounding example: 100 over [rest 200, stake 100] is 67 / 33', () => {
@@ -281,6 +281,18 @@ describe('allocate: the estimated split (quotients from n·w·(1/W), exact remai
 });
 
 describe('amount formatting and percentages (SPEC §4)', () => {
+  it('formats minor units held in a double exactly as from a BigInt (every whole number within 2^53 − 1, 0 to 4 digits)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -999, max: 999 }), fc.integer(), fc.maxSafeInteger(), fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER)), fc.integer({ min: 0, max: 4 }), (x, digits) => {
+        expect(formatMinor(x, digits)).toBe(formatAmount(BigInt(x), digits));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(formatMinor(5, 2)).toBe('0.05');
+    expect(formatMinor(-1234, 2)).toBe('-12.34');
+    expect(formatMinor(9007199254740991, 2)).toBe('90071992547409.91');
+  });
+
   it('formats minor units with the currency digits', () => {
     expect(formatAmount(1000000000000n, 2)).toBe('10000000000.00');
     expect(formatAmount(5n, 2)).toBe('0.05');

@@ -18,7 +18,7 @@ import { reportHtml, type ManifestFigures } from '../../src/report/html.js';
 import { ALL, parsePeriods, type Period } from '../../src/report/period.js';
 import { periodReport, reportTables } from '../../src/report/reports.js';
 import { Relations } from '../../src/report/exposure.js';
-import type { Returning } from '../../src/trace/trace.js';
+import { totalOf, type Returning } from '../../src/trace/trace.js';
 import { byCodeUnits } from '../../src/sort.js';
 import { circularChunks } from '../../src/write/circular.js';
 import { tableToCsv } from '../../src/write/csv.js';
@@ -91,6 +91,54 @@ describe('circular.csv and the loops of report.html without a row object per sta
       expect(rec.returning.length).toBeGreaterThan(100);
       expect(compare(rec, [ALL, ...parsePeriods(['2025-01..2027-12'])])).toBe(2 * rec.returning.length);
     }
+  });
+
+  it('loop sums past 2^53 − 1 minor units, and a stake past it: exact (sums in doubles carried into BigInt, the stake read as BigInt)', () => {
+    const HEADER = 'id,date,direction,counterparty,kind,category,amount,currency,ref,deal,memo\n';
+    const files = [
+      {
+        name: 'alpha.csv',
+        text:
+          HEADER +
+          'a0,2026-01-01,in,opening,other,,300000000000000.00,USD,,,\n' +
+          'a1,2026-01-02,out,bravo,investment,,60000000000000.01,USD,R1,,\n' +
+          'a2,2026-01-03,in,bravo,revenue,cloud,60000000000000.01,USD,R2,,\n' +
+          'a3,2026-01-04,out,bravo,investment,,60000000000000.01,USD,R3,,\n' +
+          'a4,2026-01-05,in,bravo,revenue,cloud,60000000000000.01,USD,R4,,\n' +
+          'a5,2026-01-06,out,bravo,investment,,60000000000000.01,USD,R5,,\n' +
+          'a6,2026-01-07,in,bravo,revenue,cloud,60000000000000.01,USD,R6,,\n' +
+          'a7,2026-01-08,out,bravo,investment,,99999999999999.99,USD,R7,,\n' +
+          'a8,2026-01-09,in,bravo,revenue,cloud,99999999999999.99,USD,R8,,\n',
+      },
+      {
+        name: 'bravo.csv',
+        text:
+          HEADER +
+          'b1,2026-01-02,in,alpha,investment,,60000000000000.01,USD,R1,,\n' +
+          'b2,2026-01-03,out,alpha,purchase,cloud,60000000000000.01,USD,R2,,\n' +
+          'b3,2026-01-04,in,alpha,investment,,60000000000000.01,USD,R3,,\n' +
+          'b4,2026-01-05,out,alpha,purchase,cloud,60000000000000.01,USD,R4,,\n' +
+          'b5,2026-01-06,in,alpha,investment,,60000000000000.01,USD,R5,,\n' +
+          'b6,2026-01-07,out,alpha,purchase,cloud,60000000000000.01,USD,R6,,\n' +
+          'b7,2026-01-08,in,alpha,investment,,99999999999999.99,USD,R7,,\n' +
+          'b8,2026-01-09,out,alpha,purchase,cloud,99999999999999.99,USD,R8,,\n',
+      },
+    ];
+    const rec = reconciled(files.map((f) => ({ name: f.name, bytes: new TextEncoder().encode(f.text) })), 'pro-rata');
+    // Three of 6,000,000,000,000,001 minor units: their sum, 18,000,000,000,000,003, is odd and past 2^53 (no double holds it).
+    expect([...rec.returning].map((r) => r.amount)).toEqual([6_000_000_000_000_001n, 6_000_000_000_000_001n, 6_000_000_000_000_001n, 9_999_999_999_999_999n]);
+    expect(rec.returning.minorAt(3)).toBeNaN();
+    const flows = circularFlows(rec.returning, 2);
+    expect(flows.loops).toEqual([{ investor: 'alpha', investee: 'bravo', payer: null, minor: 28_000_000_000_000_002n }]);
+    expect(flows.all).toBe(28_000_000_000_000_002n);
+    expect(totalOf(rec.returning)).toBe(28_000_000_000_000_002n);
+    expect(flows.top.map((f) => [f.row[1], f.minor])).toEqual([
+      ['a8', 9_999_999_999_999_999n],
+      ['a2', 6_000_000_000_000_001n],
+      ['a4', 6_000_000_000_000_001n],
+      ['a6', 6_000_000_000_000_001n],
+    ]);
+    compare(rec, [ALL]);
   });
 
   it('a volume set at scale 3: the same', () => {

@@ -2,7 +2,7 @@
  * The lists of returning stakes (src/trace/returning.ts): over the flat
  * engine's columns, over an array, and picked by indices from another list
  * (report order, a period). Each reads the same stakes through `at` (an
- * object) and through `transferAt`, `stakeAt`, `amountAt` (none).
+ * object) and through `transferAt`, `stakeAt`, `amountAt`, `minorAt` (none).
  */
 import { describe, expect, it } from 'vitest';
 import { generateLedgers } from '../../src/generate/generate.js';
@@ -17,6 +17,7 @@ function read(list: ReturningList): string[] {
   for (let i = 0; i < list.length; i++) {
     const r = list.at(i);
     expect([list.transferAt(i), list.stakeAt(i), list.amountAt(i)]).toEqual([r.transfer, r.stake, r.amount]);
+    expect(list.minorAt(i)).toBe(r.amount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.amount) : Number.NaN);
     out.push(`${r.transfer.index}:${r.stake.key}:${r.amount}:${r.origins}:${r.company}:${r.cited.seq}:${r.kind}:${r.category}`);
   }
   expect([...list].map((r) => `${r.transfer.index}:${r.stake.key}:${r.amount}:${r.origins}:${r.company}:${r.cited.seq}:${r.kind}:${r.category}`)).toEqual(out);
