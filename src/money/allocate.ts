@@ -209,11 +209,9 @@ function splitEstimated(n: number, withRest: boolean, rest: number, weights: Arr
   // surely-below ones below fD − 2^-50.
   const low = Math.ceil((boundary / nb) * total);
   const high = Math.floor(((boundary + 1) / nb) * total);
-  let t = SPLITTER * n;
-  const nh = t - (t - n);
+  const nh = highHalf(n);
   const nl = n - nh;
-  t = SPLITTER * total;
-  const th = t - (t - total);
+  const th = highHalf(total);
   const tl = total - th;
   let kept = 0;
   for (let c = 0; c < m; c++) {
@@ -261,11 +259,9 @@ function settle(n: number, withRest: boolean, rest: number, weights: ArrayLike<n
   const remainders = REMAINDERS;
   const buckets = BUCKETS;
   const counts = COUNTS;
-  let t = SPLITTER * n;
-  const nh = t - (t - n);
+  const nh = highHalf(n);
   const nl = n - nh;
-  t = SPLITTER * total;
-  const th = t - (t - total);
+  const th = highHalf(total);
   const tl = total - th;
   const inverse = 1 / total;
   let change = 0;
@@ -292,17 +288,21 @@ function settle(n: number, withRest: boolean, rest: number, weights: ArrayLike<n
   return change;
 }
 
+/** The high half of x's Veltkamp split (x = high + low, each half exact in 26 bits): for Dekker's products. */
+function highHalf(x: number): number {
+  const t = SPLITTER * x;
+  return t - (t - x);
+}
+
 /** n·w − q·W exactly, for q within one of the exact quotient (so the result is in [−W, 2W)); all below 2^50. */
 function remainderOf(n: number, w: number, q: number, total: number, nh: number, nl: number, th: number, tl: number): number {
   // Dekker's two-products, exact for any figures below 2^50 (no shortcut for small products: a branch seldom taken costs the caller's loop its optimised code).
   const p = n * w;
-  let t = SPLITTER * w;
-  const wh = t - (t - w);
+  const wh = highHalf(w);
   const wl = w - wh;
   const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
   const tq = q * total;
-  t = SPLITTER * q;
-  const qh = t - (t - q);
+  const qh = highHalf(q);
   const ql = q - qh;
   const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
   return p - tq + (pe - te);
@@ -320,11 +320,9 @@ function splitExact(n: number, withRest: boolean, rest: number, weights: ArrayLi
   const remainders = REMAINDERS;
   const buckets = BUCKETS;
   const counts = COUNTS;
-  let t = SPLITTER * n;
-  const nh = t - (t - n);
+  const nh = highHalf(n);
   const nl = n - nh;
-  t = SPLITTER * total;
-  const th = t - (t - total);
+  const th = highHalf(total);
   const tl = total - th;
   const inverse = 1 / total;
   const scale = size / total;
@@ -391,13 +389,11 @@ function quotient(
   } else {
     // n·w = p + pe and q·W = tq + te exactly (Dekker's two-product); q is within one of the true
     // quotient (n·w / W < 2^50), so r = p − tq + (pe − te) is exact: Sterbenz for p − tq, integers below 2^53 otherwise
-    let t = SPLITTER * w;
-    const wh = t - (t - w);
+    const wh = highHalf(w);
     const wl = w - wh;
     const pe = nl * wl - (((p - nh * wh) - nl * wh) - nh * wl);
     const tq = q * total;
-    t = SPLITTER * q;
-    const qh = t - (t - q);
+    const qh = highHalf(q);
     const ql = q - qh;
     const te = ql * tl - (((tq - qh * th) - ql * th) - qh * tl);
     r = p - tq + (pe - te);
