@@ -166,7 +166,14 @@ function splitEstimated(n: number, withRest: boolean, rest: number, weights: Arr
   // running extremes (the rare parts are settled after the loop: code seldom run inside it has no type feedback, and
   // V8 leaves the optimised loop each time it meets it).
   let i = 0;
-  if (withRest) given += estimate(n, rest, inverse, nb, parts, remainders, buckets, counts, i++);
+  if (withRest) {
+    given += estimate(n, rest, inverse, nb, parts, remainders, buckets, counts, i++);
+    // The rest is checked like every part (a quotient it cannot tell would otherwise go unsettled).
+    const f = remainders[0] as number;
+    const e = ((parts[0] as number) + f) * error;
+    lowest = f - e;
+    highest = f + e;
+  }
   for (let j = 0; j < k; j++, i++) {
     const x = n * (weights[j] as number) * inverse;
     const q = Math.floor(x);
